@@ -1,0 +1,80 @@
+// Composes the HTTP application. Reading top to bottom shows where a request goes:
+// health → management API (/api/v1) → demo relying party (/demo) → realms (/realms/:realm:
+// hosted interaction pages, then the realm's oidc-provider) → 404 → error handler.
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config/config.js';
+import type { PrismaClient } from './db/types.js';
+import { createCsrf } from './http/csrf.js';
+import { errorHandler } from './http/error-handler.js';
+import { problems, sendProblem } from './http/problem.js';
+import { limitBy } from './http/rate-limit.js';
+import { requestContext } from './http/request-context.js';
+import type { Views } from './http/views.js';
+import { createLoginThrottle } from './modules/auth/login-throttle.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import type { Logger } from './observability/logger.js';
+import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
+import { buildRealmProvider } from './oidc/provider-factory.js';
+import { createProviderPool, type ProviderPool } from './realms/provider-pool.js';
+import { realmOf, resolveRealm } from './realms/realm-resolver.js';
+import type { PasswordHasher } from './security/passwords.js';
+import type { Stores } from './stores/stores.js';
+import { apiRoutes } from './api/api.routes.js';
+import type { Services } from './services.js';
+import { demoRoutes } from './demo/demo.routes.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  prisma: PrismaClient;
+  stores: Stores;
+  logger: Logger;
+  views: Views;
+  passwords: PasswordHasher;
+  services: Services;
+}
+
+export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
+  const { config, prisma, stores, logger, views } = deps;
+  const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, build: (realm) => buildRealmProvider(deps, realm) });
+  const csrf = createCsrf(config.masterKey, config.baseUrl.startsWith('https:'));
+  const throttle = createLoginThrottle(stores, config.rateLimits);
+  const tokenLimiter = stores.rateLimiter({ keyPrefix: 'token-ip', points: config.rateLimits.tokenPerIp, durationSeconds: 60 });
+
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  // CSP is set per page (views): oidc-provider's form_post and redirects need their own rules.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
+  app.use(requestContext(logger));
+  app.use(cookieParser());
+
+  app.use(healthRoutes({ prisma, stores }));
+  app.use('/api/v1', apiRoutes({ ...deps, pool }));
+  if (config.demo) app.use('/demo', demoRoutes(deps));
+
+  const realm = express.Router({ mergeParams: true });
+  realm.use(resolveRealm(pool, views));
+  // RFC 6749 §5.2 error JSON on the protocol endpoint, with Retry-After.
+  realm.post('/token', limitBy(tokenLimiter, (req) => `${String(req.params.realm)}:${req.ip}`, (_req, res) => {
+    res.status(429).json({ error: 'slow_down', error_description: 'too many token requests; retry later' });
+  }));
+  realm.use('/interaction', interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
+  // No body parser above this line for provider routes: oidc-provider parses its own bodies.
+  realm.use((req, res) => {
+    // oidc-provider derives its mount path from req.originalUrl; it needs the realm-relative url.
+    realmOf(res).handler(req, res);
+  });
+  app.use('/realms/:realm', realm);
+
+  app.use((req, res) => {
+    if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
+      res.status(404).type('html').send(views.render('error', { title: 'Not found', message: 'There is nothing at this address.', code: 'not_found', requestId: req.id }));
+      return;
+    }
+    sendProblem(res, problems.notFound('route'), req.id);
+  });
+  app.use(errorHandler(views));
+  return { app, pool };
+}

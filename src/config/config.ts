@@ -1,0 +1,107 @@
+// One zod schema over the environment, parsed once at startup (src/main.ts) and passed in.
+// Nothing else in src/ reads process.env.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public origin; realm issuers are `${BASE_URL}/realms/{name}`. */
+  BASE_URL: z.url().optional(),
+  /** Unset: an embedded PostgreSQL is started with its data under DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  /** Unset: sessions, OIDC artifacts and rate-limit counters are kept in memory (single instance). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Encrypts signing keys at rest and derives per-realm cookie keys. Required in production. */
+  MASTER_KEY: base64Key.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+  PROVIDER_CACHE_SIZE: z.coerce.number().int().min(1).default(500),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_TOKEN_PER_IP: z.coerce.number().int().min(1).default(600),
+  LOCKOUT_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Create the `demo` realm, app and user on first run and serve /demo. Defaults on outside production. */
+  DEMO: bool.optional(),
+  /** Apply migrations at startup (off when a separate `npm run db:migrate` step owns them). */
+  MIGRATE_ON_START: bool.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  baseUrl: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir: string;
+  masterKey: Buffer;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  providerCacheSize: number;
+  bodyLimitBytes: number;
+  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; lockoutFailures: number; lockoutSeconds: number };
+  demo: boolean;
+  migrateOnStart: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Formats zod issues as `VARIABLE: problem` lines, so a bad deployment says what to fix. */
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`).join('\n');
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings (e.g. `REDIS_URL=` in an .env file) mean "unset".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) throw new ConfigError(`Invalid configuration:\n${describe(result.error)}`);
+  return result.data;
+}
+
+/** Builds the frozen Config. `masterKey` comes from MASTER_KEY or (outside production) the data folder. */
+export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
+  const baseUrl = (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    baseUrl,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    dataDir: env.DATA_DIR,
+    masterKey,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    argon2: Object.freeze({ memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM }),
+    providerCacheSize: env.PROVIDER_CACHE_SIZE,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    rateLimits: Object.freeze({
+      loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      tokenPerIp: env.RATE_LIMIT_TOKEN_PER_IP,
+      lockoutFailures: env.LOCKOUT_FAILURES,
+      lockoutSeconds: env.LOCKOUT_SECONDS,
+    }),
+    demo: env.DEMO ?? env.NODE_ENV !== 'production',
+    migrateOnStart: env.MIGRATE_ON_START,
+  });
+}

@@ -1,0 +1,125 @@
+// Process and file-ownership chores around an embedded PostgreSQL data directory: running as
+// root (the server must run as OS user `postgres`) and a postmaster left behind when the
+// process that started it was SIGKILLed (the next start would fail with "undefined").
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chown, readFile, readdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface OsUser {
+  uid: number;
+  gid: number;
+  groups: number[];
+}
+
+/** Whether `pid` runs. A zombie does not: an orphan's exit is reaped late by some init processes. */
+export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    if (!(error instanceof Error && 'code' in error && error.code === 'EPERM')) return false;
+  }
+  try {
+    const statLine = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return statLine.slice(statLine.lastIndexOf(')') + 2, statLine.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // No /proc (macOS): kill(0) is all there is.
+  }
+}
+
+export async function postgresUser(): Promise<OsUser> {
+  const id = async (flag: string): Promise<number[]> =>
+    (await execFileAsync('id', [flag, 'postgres'])).stdout.trim().split(/\s+/).map(Number);
+  const [[uid], [gid], groups] = await Promise.all([id('-u'), id('-g'), id('-G')]);
+  if (uid === undefined || gid === undefined) throw new Error('cannot read the uid of OS user postgres');
+  return { uid, gid, groups };
+}
+
+/** Every directory above `dir` must be searchable by `user`, or postgres can't reach its data. */
+export async function assertReachable(dir: string, user: OsUser): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const info = await stat(current).catch(() => undefined);
+    if (info) {
+      const bit = info.uid === user.uid ? 0o100 : user.groups.includes(info.gid) ? 0o010 : 0o001;
+      if ((info.mode & bit) === 0) {
+        throw new Error(`OS user postgres cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}); chmod o+x it or pick another data directory`);
+      }
+    }
+    if (dirname(current) === current) return;
+  }
+}
+
+async function chownTree(path: string, user: OsUser): Promise<void> {
+  await chown(path, user.uid, user.gid);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) await chownTree(join(path, entry.name), user);
+    else await chown(join(path, entry.name), user.uid, user.gid);
+  }
+}
+
+/** As root: the data directory must belong to `postgres` (it may have been made by another user). */
+export async function ensureOwnedBy(dataDir: string, user: OsUser): Promise<void> {
+  await assertReachable(dirname(dataDir), user);
+  if ((await stat(dataDir)).uid !== user.uid) await chownTree(dataDir, user);
+}
+
+async function processInfo(pid: number): Promise<{ ppid: number; command: string } | undefined> {
+  try {
+    const [statLine, cmdline] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile(`/proc/${pid}/cmdline`, 'utf8'),
+    ]);
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+    const ppid = Number(statLine.slice(statLine.lastIndexOf(')') + 2).split(' ')[1]);
+    return { ppid, command: cmdline.split('\0').join(' ') };
+  } catch {
+    // No /proc (macOS): ask ps.
+    const out = await execFileAsync('ps', ['-o', 'ppid=,command=', '-p', String(pid)]).catch(() => undefined);
+    const match = out?.stdout.trim().match(/^(\d+)\s+(.*)$/);
+    return match?.[1] && match[2] !== undefined ? { ppid: Number(match[1]), command: match[2] } : undefined;
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * Deals with a postmaster.pid left in `dataDir`. A live postmaster whose parent is the
+ * recorded owner is in use by another process: that is an error. One whose owner is gone is an
+ * orphan: it is shut down (fast shutdown, then SIGKILL). A pid file naming a dead or unrelated
+ * process (pids get reused after a reboot or in containers) is removed.
+ */
+export async function clearStalePostmaster(
+  dataDir: string,
+  ownerPid: number | undefined,
+  log: (message: string) => void,
+): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!pid) return;
+  const info = isAlive(pid) ? await processInfo(pid) : undefined;
+  if (!info?.command.includes(dataDir)) {
+    log(`removing stale ${pidFile} (pid ${pid} is not its postmaster)`);
+    await unlink(pidFile).catch(() => undefined);
+    return;
+  }
+  if (info.ppid === ownerPid) {
+    throw new Error(`embedded PostgreSQL in ${dataDir} is already running (pid ${pid}, started by process ${ownerPid})`);
+  }
+  log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by a process that died`);
+  process.kill(pid, 'SIGINT');
+  if (!(await waitForExit(pid, 10_000))) {
+    process.kill(pid, 'SIGKILL');
+    await waitForExit(pid, 5_000);
+  }
+}

@@ -1,0 +1,74 @@
+// /demo: a small relying party that signs in through the `demo` realm with the certified
+// openid-client library (authorization code + PKCE), then shows the ID token's claims.
+// Its per-login state (PKCE verifier, state, nonce) lives in a sealed, short-lived cookie.
+import { Router, type Request, type Response } from 'express';
+import * as oidc from 'openid-client';
+import type { AppDeps } from '../app.js';
+import { createSealer } from '../security/encryption.js';
+import { DEMO_APP_NAME, DEMO_REALM, DEMO_USER, demoRedirectUri } from './demo.seed.js';
+
+const COOKIE = 'gh_demo';
+
+export function demoRoutes({ config, services, views }: AppDeps): Router {
+  const router = Router();
+  const sealer = createSealer(config.masterKey, 'demo-rp');
+  const baseUrl = config.baseUrl;
+  const issuer = `${baseUrl}/realms/${DEMO_REALM}`;
+  let discovered: Promise<oidc.Configuration> | undefined;
+
+  async function rp(): Promise<oidc.Configuration> {
+    discovered ??= (async () => {
+      const realm = await services.realms.findByName(DEMO_REALM);
+      const app = realm && (await services.forRealm(realm).apps.list()).find((a) => a.name === DEMO_APP_NAME);
+      if (!app) throw new Error('the demo realm has no demo app');
+      return oidc.discovery(new URL(issuer), app.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    })().catch((err) => {
+      discovered = undefined;
+      throw err;
+    });
+    return discovered;
+  }
+
+  const page = (res: Response, data: Record<string, unknown>, status = 200) =>
+    res.status(status).type('html').setHeader('Cache-Control', 'no-store').send(views.render('demo', { realmName: DEMO_REALM, issuer, user: DEMO_USER, ...data }));
+
+  router.get('/', (_req, res) => page(res, {}));
+
+  router.get('/login', async (_req, res) => {
+    const client = await rp();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    res.cookie(COOKIE, sealer.seal(JSON.stringify({ verifier, state, nonce })), { httpOnly: true, sameSite: 'lax', path: '/demo', maxAge: 10 * 60 * 1000 });
+    const url = oidc.buildAuthorizationUrl(client, {
+      redirect_uri: demoRedirectUri(baseUrl),
+      scope: 'openid profile email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    res.redirect(url.href);
+  });
+
+  router.get('/callback', async (req: Request, res: Response) => {
+    const sealed = req.cookies?.[COOKIE] as string | undefined;
+    res.clearCookie(COOKIE, { path: '/demo' });
+    let saved: { verifier: string; state: string; nonce: string };
+    try {
+      saved = JSON.parse(sealer.open(sealed ?? '')) as typeof saved;
+    } catch {
+      return page(res, { error: 'This sign-in attempt expired. Start again.' }, 400);
+    }
+    try {
+      const current = new URL(req.originalUrl, config.baseUrl);
+      const tokens = await oidc.authorizationCodeGrant(await rp(), current, { pkceCodeVerifier: saved.verifier, expectedState: saved.state, expectedNonce: saved.nonce });
+      page(res, { claims: JSON.stringify(tokens.claims(), null, 2), idToken: tokens.id_token });
+    } catch (err) {
+      const e = err as { error?: string; error_description?: string; message?: string };
+      page(res, { error: e.error_description ?? e.error ?? e.message ?? 'Sign-in failed.' }, 400);
+    }
+  });
+
+  return router;
+}

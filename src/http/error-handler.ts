@@ -1,0 +1,43 @@
+// The last middleware. Known errors keep their status and code; body-parser failures become
+// 400/413/415 problems; anything else is logged with the request id and answered 500 without
+// internals. Pages (Accept: text/html, non-API paths) get the friendly error page instead.
+import type { NextFunction, Request, Response } from 'express';
+import { ProblemError, problems, sendProblem } from './problem.js';
+import type { Views } from './views.js';
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  code?: string;
+}
+
+function classify(err: unknown): ProblemError | undefined {
+  if (err instanceof ProblemError) return err;
+  const e = err as HttpishError;
+  if (e?.type === 'entity.parse.failed') return problems.malformedJson();
+  if (e?.type === 'entity.too.large') return problems.tooLarge();
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return problems.unsupportedMediaType();
+  if (e?.code === 'EBADCSRFTOKEN') return new ProblemError(403, 'csrf_invalid', 'Form expired', 'The form expired or was not sent from this site. Go back, reload and try again.');
+  const status = e?.status ?? e?.statusCode;
+  if (status && status >= 400 && status < 500) return new ProblemError(status, 'bad_request', 'Bad request', 'The request could not be processed.');
+  return undefined;
+}
+
+export function errorHandler(views: Views) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let problem = classify(err);
+    if (!problem) {
+      (req.log ?? console).error({ err }, 'unhandled error');
+      problem = problems.internal();
+    }
+    if (res.headersSent) return;
+    const wantsPage = !req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+    if (wantsPage) {
+      res.status(problem.status).type('html').send(views.render('error', { title: problem.title, message: problem.detail, code: problem.code, requestId: req.id }));
+      return;
+    }
+    sendProblem(res, problem, req.id);
+  };
+}

@@ -1,0 +1,25 @@
+// OAuth clients ("apps") of one realm.
+import type { Db } from '../../db/types.js';
+import type { AppType } from '../../generated/prisma/client.js';
+
+export interface NewApp {
+  clientId: string;
+  name: string;
+  type: AppType;
+  clientSecretHash: string | null;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  grantTypes: string[];
+  firstParty: boolean;
+}
+
+export function createAppsRepo(db: Db, realmId: string) {
+  return {
+    list: () => db.app.findMany({ where: { realmId }, orderBy: { createdAt: 'asc' } }),
+    findById: (id: string) => db.app.findUnique({ where: { realmId_id: { realmId, id } } }),
+    findByClientId: (clientId: string) => db.app.findUnique({ where: { realmId_clientId: { realmId, clientId } } }),
+    create: (app: NewApp) => db.app.create({ data: { realmId, ...app } }),
+  };
+}
+
+export type AppsRepo = ReturnType<typeof createAppsRepo>;

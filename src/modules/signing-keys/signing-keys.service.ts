@@ -1,0 +1,77 @@
+// Realm signing keys: ES256 signs by default, RS256 is also published for relying parties
+// that only support it (OpenID Connect Core §15.1 makes RS256 the mandatory-to-implement alg).
+//
+// Rotation (gatehouse keys rotate): the new key is published at once but signs only from
+// `activatesAt`, so relying parties that cache the JWKS fetch it before they meet it; the old key
+// keeps signing until then and stays published until every token it signed has expired.
+import { exportJWK, generateKeyPair } from 'jose';
+import { randomUUID } from 'node:crypto';
+import type { Sealer } from '../../security/encryption.js';
+import type { SigningKeysRepo } from './signing-keys.repo.js';
+
+export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+export interface PrivateJwk {
+  kty: string;
+  kid: string;
+  alg: string;
+  use: 'sig';
+  [k: string]: unknown;
+}
+
+async function newKey(alg: SigningAlg) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const kid = randomUUID();
+  const meta = { kid, alg, use: 'sig' as const };
+  return { kid, publicJwk: { ...(await exportJWK(publicKey)), ...meta }, privateJwk: { ...(await exportJWK(privateKey)), ...meta } };
+}
+
+const aad = (realmId: string, kid: string) => `${realmId}:${kid}`;
+
+export function createSigningKeysService(repo: SigningKeysRepo, sealer: Sealer, realmId: string) {
+  async function add(alg: SigningAlg, activatesAt: Date) {
+    const key = await newKey(alg);
+    return repo.create({ kid: key.kid, alg, publicJwk: key.publicJwk, privateJwk: sealer.seal(JSON.stringify(key.privateJwk), aad(realmId, key.kid)), activatesAt });
+  }
+
+  return {
+    /** Creates the realm's first keys (one per alg), signing at once. */
+    async ensureInitialKeys(now = new Date()) {
+      const existing = await repo.listPublished(now);
+      for (const alg of SIGNING_ALGS) if (!existing.some((k) => k.alg === alg)) await add(alg, now);
+    },
+
+    /**
+     * Adds a new key per alg that signs from now + activateAfterSeconds; the current keys retire
+     * then and stay published for `maxTokenLifetimeSeconds` more.
+     */
+    async rotate({ activateAfterSeconds, maxTokenLifetimeSeconds, now = new Date() }: { activateAfterSeconds: number; maxTokenLifetimeSeconds: number; now?: Date }) {
+      const activatesAt = new Date(now.getTime() + activateAfterSeconds * 1000);
+      const current = (await repo.listPublished(now)).filter((k) => !k.retiredAt);
+      const added = [];
+      for (const alg of SIGNING_ALGS) added.push(await add(alg, activatesAt));
+      const expiresAt = new Date(activatesAt.getTime() + maxTokenLifetimeSeconds * 1000);
+      await repo.retire(current.map((k) => k.id), activatesAt, expiresAt);
+      return { activatesAt, kids: added.map((k) => k.kid), retiring: current.map((k) => k.kid), oldKeysExpireAt: expiresAt };
+    },
+
+    /**
+     * The JWKS for the provider: per alg, the key that signs now comes first (oidc-provider
+     * signs with the first matching key); keys not yet active or retired follow, published
+     * only for verification. Also returns when this answer next changes.
+     */
+    async loadForProvider(now = new Date()) {
+      const keys = await repo.listPublished(now);
+      const signing = new Map<string, (typeof keys)[number]>();
+      for (const k of keys) {
+        if (k.activatesAt <= now) signing.set(k.alg, k); // newest active key of each alg wins
+      }
+      const ordered = [...signing.values(), ...keys.filter((k) => signing.get(k.alg) !== k)];
+      const changes = keys.flatMap((k) => [k.activatesAt, k.expiresAt]).filter((d): d is Date => !!d && d > now);
+      const nextChangeAt = changes.length ? new Date(Math.min(...changes.map((d) => d.getTime()))) : undefined;
+      const jwks = { keys: ordered.map((k) => JSON.parse(sealer.open(k.privateJwk, aad(realmId, k.kid))) as PrivateJwk) };
+      return { jwks, nextChangeAt };
+    },
+  };
+}

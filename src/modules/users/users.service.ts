@@ -1,0 +1,65 @@
+// Users of one realm: emails are unique per realm (case-insensitive), passwords hashed with argon2id.
+import { z } from 'zod';
+import { Prisma, type User } from '../../generated/prisma/client.js';
+import { problems } from '../../http/problem.js';
+import { parseOrThrow } from '../../http/validate.js';
+import type { RealmScope } from '../../realms/realm-scope.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordHasher } from '../../security/passwords.js';
+import type { Actor } from '../audit/actor.js';
+
+export const createUserSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(320),
+    password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH).optional(),
+    emailVerified: z.boolean().default(false),
+    name: z.string().trim().min(1).max(200).optional(),
+    givenName: z.string().trim().min(1).max(100).optional(),
+    familyName: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+export interface UserView {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export function toUserView(u: User): UserView {
+  return { id: u.id, email: u.email, emailVerified: u.emailVerified, name: u.name, givenName: u.givenName, familyName: u.familyName, disabled: u.disabled, createdAt: u.createdAt.toISOString() };
+}
+
+export function createUsersService(scope: RealmScope, passwords: PasswordHasher) {
+  return {
+    async create(input: CreateUserInput, actor: Actor) {
+      const data = parseOrThrow(createUserSchema, input);
+      const { password, ...profile } = data;
+      const passwordHash = password ? await passwords.hash(password) : undefined;
+      try {
+        const user = await scope.users.create({ ...profile, passwordHash });
+        await scope.audit.append({ ...actor, action: 'user.created', target: `user:${user.id}` });
+        return toUserView(user);
+      } catch (err) {
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+          throw problems.conflict('email_taken', 'A user with this email already exists in this realm.');
+        }
+        throw err;
+      }
+    },
+    async get(id: string) {
+      const user = await scope.users.findById(id).catch(() => null);
+      return user ? toUserView(user) : null;
+    },
+    async list(take: number, cursor?: string) {
+      return (await scope.users.list({ take, cursor })).map(toUserView);
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,34 @@
+// findAccount for one realm: the `sub` is the user's id in that realm, and claims are released
+// per granted scope (OpenID Connect Core §5.4) by oidc-provider's claims configuration.
+import type { Account, FindAccount } from 'oidc-provider';
+import type { UsersRepo } from '../modules/users/users.repo.js';
+
+export const CLAIMS_BY_SCOPE = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'updated_at'],
+  email: ['email', 'email_verified'],
+  roles: ['roles'],
+} as const;
+
+export function createFindAccount(users: UsersRepo): FindAccount {
+  return async (_ctx, id): Promise<Account | undefined> => {
+    const user = await users.findById(id).catch(() => null); // a malformed id (not a uuid) is "no such user"
+    if (!user || user.disabled) return undefined;
+    return {
+      accountId: user.id,
+      async claims(_use, scope) {
+        const scopes = new Set(scope.split(' '));
+        return {
+          sub: user.id,
+          email: user.email,
+          email_verified: user.emailVerified,
+          ...(user.name ? { name: user.name } : {}),
+          ...(user.givenName ? { given_name: user.givenName } : {}),
+          ...(user.familyName ? { family_name: user.familyName } : {}),
+          updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+          ...(scopes.has('roles') ? { roles: await users.rolesOf(user.id) } : {}),
+        };
+      },
+    };
+  };
+}

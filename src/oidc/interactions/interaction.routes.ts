@@ -1,0 +1,66 @@
+// Hosted sign-in pages for one realm's interactions (mounted at /realms/:realm/interaction).
+// GET shows the page the provider's prompt asks for; POSTs finish the prompt and hand control
+// back to oidc-provider, which continues the authorization request. Works without JavaScript.
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import type { Csrf } from '../../http/csrf.js';
+import type { Views } from '../../http/views.js';
+import type { LoginThrottle } from '../../modules/auth/login-throttle.js';
+import type { PasswordHasher } from '../../security/passwords.js';
+import { realmOf } from '../../realms/realm-resolver.js';
+import { createLoginHandler } from './login.js';
+import { createConsentHandler } from './consent.js';
+
+export interface InteractionDeps {
+  views: Views;
+  csrf: Csrf;
+  passwords: PasswordHasher;
+  throttle: LoginThrottle;
+}
+
+export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** Renders a hosted page inside the shared layout. */
+export function renderPage(views: Views, res: Response, name: string, data: Record<string, unknown>, status = 200) {
+  res.status(status).type('html').setHeader('Cache-Control', 'no-store');
+  res.send(views.render(name, { realmName: res.locals.realmName, ...data }));
+}
+
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const router = Router({ mergeParams: true });
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const login = createLoginHandler(deps);
+  const consent = createConsentHandler(deps);
+
+  // A stale, finished or foreign interaction (wrong cookie) is a friendly page, not a 500.
+  const withDetails = (handler: (req: Request, res: Response, details: Details) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
+    const { provider } = realmOf(res);
+    let details: Details;
+    try {
+      details = await provider.interactionDetails(req, res);
+      if (details.uid !== req.params.uid) throw new Error('interaction mismatch');
+    } catch {
+      renderPage(deps.views, res, 'error', { title: 'This sign-in has expired', message: 'Go back to the application and start signing in again.', code: 'interaction_expired', requestId: req.id }, 400);
+      return;
+    }
+    try {
+      await handler(req, res, details);
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  router.get('/:uid', withDetails(async (req, res, details) => {
+    if (details.prompt.name === 'login') return login.show(req, res, details);
+    if (details.prompt.name === 'consent') return consent.show(req, res, details);
+    renderPage(deps.views, res, 'error', { title: 'Unsupported step', message: 'This sign-in step is not supported.', code: details.prompt.name, requestId: req.id }, 400);
+  }));
+  router.post('/:uid/login', form, deps.csrf.protect, withDetails(login.submit));
+  router.post('/:uid/consent', form, deps.csrf.protect, withDetails(consent.submit));
+  router.post('/:uid/abort', form, deps.csrf.protect, withDetails(async (req, res) => {
+    const { provider } = realmOf(res);
+    // OpenID Connect Core §3.1.2.6: the user declined, the client gets access_denied.
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
+  }));
+  return router;
+}

@@ -1,0 +1,59 @@
+// The login prompt: email + password, checked with argon2id, throttled (login-throttle.ts),
+// audited (success and failure). Failures never say whether the email exists.
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
+import { realmOf } from '../../realms/realm-resolver.js';
+import { renderPage, type Details, type InteractionDeps } from './interaction.routes.js';
+
+const loginForm = z.object({
+  email: z.string().trim().toLowerCase().email().max(320),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createLoginHandler({ views, csrf, passwords, throttle }: InteractionDeps) {
+  async function show(req: Request, res: Response, details: Details, error?: string, email?: string, status = 200) {
+    const { provider } = realmOf(res);
+    const client = await provider.Client.find(String(details.params.client_id));
+    const base = `${req.baseUrl}/${details.uid}`;
+    renderPage(views, res, 'login', {
+      clientName: client?.clientName ?? client?.clientId ?? 'the application',
+      action: `${base}/login`,
+      abortAction: `${base}/abort`,
+      csrfToken: csrf.token(req, res),
+      email: email ?? (typeof details.params.login_hint === 'string' ? details.params.login_hint : ''),
+      error,
+    }, status);
+  }
+
+  async function submit(req: Request, res: Response, details: Details) {
+    const realm = realmOf(res);
+    const ip = req.ip ?? 'unknown';
+    const parsed = loginForm.safeParse(req.body);
+    if (!parsed.success) return show(req, res, details, 'Enter your email address and password.', String(req.body?.email ?? ''), 400);
+    const { email, password } = parsed.data;
+
+    const limit = await throttle.check(realm.scope.realm.id, email, ip);
+    if (!limit.ok) {
+      res.setHeader('Retry-After', String(limit.retryAfterSeconds));
+      return show(req, res, details, `Too many sign-in attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, email, 429);
+    }
+
+    const user = await realm.scope.users.findByEmailWithPassword(email);
+    const valid = await passwords.verify(user?.password?.hash, password);
+    const audit = { ip, userAgent: req.get('user-agent') ?? null, requestId: req.id };
+    if (!user || !valid || user.disabled) {
+      await realm.scope.audit.append({ actor: 'anonymous', action: 'login.failure', target: user ? `user:${user.id}` : null, data: { reason: user?.disabled ? 'disabled' : 'invalid_credentials' }, ...audit });
+      await sleep(await throttle.failed(realm.scope.realm.id, email, ip));
+      return show(req, res, details, 'Incorrect email or password.', email, 401);
+    }
+
+    await throttle.succeeded(realm.scope.realm.id, email, ip);
+    await realm.scope.audit.append({ actor: `user:${user.id}`, action: 'login.success', target: `user:${user.id}`, data: { clientId: String(details.params.client_id) }, ...audit });
+    await realm.provider.interactionFinished(req, res, { login: { accountId: user.id, amr: ['pwd'], remember: true } }, { mergeWithLastSubmission: false });
+  }
+
+  return { show: (req: Request, res: Response, details: Details) => show(req, res, details), submit };
+}

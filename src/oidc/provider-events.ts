@@ -1,0 +1,35 @@
+// oidc-provider events → audit events and logs. Audit writes do not hold up the response;
+// a failed write is logged (never silently dropped).
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Logger } from '../observability/logger.js';
+import type { RealmScope } from '../realms/realm-scope.js';
+
+function requestFacts(ctx: KoaContextWithOIDC) {
+  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null, requestId: ctx.get('x-request-id') || null };
+}
+
+export function attachProviderEvents(provider: Provider, scope: RealmScope, logger: Logger) {
+  const audit = (ctx: KoaContextWithOIDC, action: string, actor: string, target: string | null, data: Record<string, string> = {}) => {
+    scope.audit.append({ actor, action, target, ...requestFacts(ctx), data }).catch((err: unknown) => logger.error({ err, action }, 'audit write failed'));
+  };
+
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const client = ctx.oidc.client?.clientId ?? 'unknown';
+    const grantType = String(ctx.oidc.params?.grant_type ?? '');
+    const accountId = ctx.oidc.entities.Account?.accountId ?? ctx.oidc.entities.RefreshToken?.accountId ?? ctx.oidc.entities.AuthorizationCode?.accountId;
+    audit(ctx, 'token.granted', `app:${client}`, accountId ? `user:${accountId}` : null, { grantType });
+  });
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, err: Error & { error?: string }) => {
+    audit(ctx, 'token.denied', `app:${ctx.oidc.client?.clientId ?? 'unknown'}`, null, { error: err.error ?? 'error' });
+  });
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+    audit(ctx, 'grant.revoked', `app:${ctx.oidc.client?.clientId ?? 'unknown'}`, `grant:${grantId}`);
+  });
+  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+    audit(ctx, 'logout', ctx.oidc.session?.accountId ? `user:${ctx.oidc.session.accountId}` : 'anonymous', null);
+  });
+  provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
+    logger.error({ err, requestId: ctx.get('x-request-id') }, 'oidc server_error');
+  });
+}

@@ -1,0 +1,147 @@
+// Builds one realm's OpenID Provider from its stored apps, keys, resources and settings.
+// Called by the provider pool (src/realms/provider-pool.ts) on first use and after a change.
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/config.js';
+import type { PrismaClient } from '../db/types.js';
+import type { Views } from '../http/views.js';
+import { createSigningKeysService } from '../modules/signing-keys/signing-keys.service.js';
+import type { Logger } from '../observability/logger.js';
+import { createRealmScope, type RealmRecord, type RealmScope } from '../realms/realm-scope.js';
+import { deriveKey, createSealer } from '../security/encryption.js';
+import { verifySecret } from '../security/tokens.js';
+import { createAdapterFactory } from '../stores/oidc-adapter.js';
+import type { Stores } from '../stores/stores.js';
+import { CLAIMS_BY_SCOPE, createFindAccount } from './account.js';
+import { toClientMetadata } from './client-metadata.js';
+import { createLoadExistingGrant } from './grants.js';
+import { createPages } from './pages.js';
+import { createResourceIndicators } from './resources.js';
+import { attachProviderEvents } from './provider-events.js';
+
+export interface ProviderDeps {
+  config: Readonly<Config>;
+  prisma: PrismaClient;
+  stores: Stores;
+  views: Views;
+  logger: Logger;
+}
+
+export interface RealmProvider {
+  provider: Provider;
+  /** provider.callback(), made once: the Node handler the realm's routes end in. */
+  handler: ReturnType<Provider['callback']>;
+  scope: RealmScope;
+  /** When the key set next changes (a key activates or expires): rebuild by then. */
+  nextChangeAt?: Date;
+}
+
+export const realmPath = (name: string) => `/realms/${name}`;
+
+export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord): Promise<RealmProvider> {
+  const { config, prisma, stores, views, logger } = deps;
+  const scope = createRealmScope(prisma, realm);
+  const lifetimes = scope.settings.tokenLifetimes;
+  const sealer = createSealer(config.masterKey, 'signing-keys');
+  const keys = createSigningKeysService(scope.signingKeys, sealer, realm.id);
+  const [apps, resources] = await Promise.all([scope.apps.list(), scope.apiResources.list()]);
+  let loaded = await keys.loadForProvider();
+  if (!loaded.jwks.keys.length) {
+    await keys.ensureInitialKeys();
+    loaded = await keys.loadForProvider();
+  }
+  const appsByClientId = new Map(apps.map((a) => [a.clientId, a]));
+  const pages = createPages(views, realm.name);
+  const path = realmPath(realm.name);
+  // Per-realm cookie keys and path: a session cookie of realm A is neither sent to nor
+  // accepted by realm B on the same host.
+  const cookieKey = deriveKey(config.masterKey, `cookies:${realm.id}`).toString('base64url');
+  const secure = config.baseUrl.startsWith('https:');
+
+  const configuration: Configuration = {
+    adapter: createAdapterFactory(stores.artifacts, realm.id),
+    clients: apps.map(toClientMetadata),
+    jwks: loaded.jwks,
+    findAccount: createFindAccount(scope.users),
+    claims: Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([k, v]) => [k, [...v]])),
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code'], response_types: ['code'] },
+    // Only asymmetric algorithms: client secrets are stored hashed, so HS* (which would use the
+    // secret as key) must never be negotiated.
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      userinfoSigningAlgValues: ['ES256', 'RS256'],
+      introspectionSigningAlgValues: ['ES256', 'RS256'],
+      authorizationSigningAlgValues: ['ES256', 'RS256'],
+      clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+      requestObjectSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    responseTypes: ['code', 'none'],
+    // PKCE with S256 for every client (RFC 9700 §2.1.1 recommends it for confidential clients too).
+    pkce: { required: () => true },
+    cookies: {
+      keys: [cookieKey],
+      long: { httpOnly: true, sameSite: 'lax', path, secure },
+      short: { httpOnly: true, sameSite: 'lax', path, secure },
+    },
+    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: {
+        enabled: true,
+        // RFC 7662 §4: the caller must be entitled to the answer. A client may introspect its own
+        // tokens; a confidential service app acts as a resource server for the whole realm.
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }, token: { clientId?: string }) =>
+          token.clientId === client.clientId || (client.clientAuthMethod !== 'none' && appsByClientId.get(client.clientId)?.type === 'service'),
+      },
+      // RFC 7009 §2.1: a client may revoke only tokens issued to it.
+      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+      userinfo: { enabled: true },
+      clientCredentials: { enabled: true },
+      resourceIndicators: createResourceIndicators(resources, lifetimes.accessToken),
+      rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
+      // @types/oidc-provider models `features` as a union of whole-object profiles that rejects
+      // plain combinations the runtime accepts (introspection + resource indicators).
+    } as unknown as Configuration['features'],
+    loadExistingGrant: createLoadExistingGrant(scope.consents, appsByClientId),
+    // Refresh tokens rotate on every use; replaying a rotated one revokes the grant (RFC 9700 §4.14.2).
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: lifetimes.accessToken,
+      ClientCredentials: lifetimes.accessToken,
+      IdToken: lifetimes.idToken,
+      AuthorizationCode: lifetimes.authorizationCode,
+      Interaction: 60 * 60,
+      Session: lifetimes.session,
+      Grant: lifetimes.refreshTokenAbsolute,
+      // Idle lifetime per token, capped by the absolute lifetime of the chain since its first token (iiat).
+      RefreshToken: (_ctx, token) => {
+        const now = Math.floor(Date.now() / 1000);
+        const absoluteLeft = (token.iiat ?? now) + lifetimes.refreshTokenAbsolute - now;
+        return Math.max(1, Math.min(lifetimes.refreshTokenIdle, absoluteLeft));
+      },
+    },
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => safeOrigin(uri) === origin) ?? false,
+    renderError: pages.renderError,
+    conformIdTokenClaims: true,
+  };
+
+  const provider = new Provider(`${config.baseUrl}${path}`, configuration);
+  provider.proxy = config.trustProxy;
+  // Stored "client_secret" is the SHA-256 of the secret: compare hashes in constant time.
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+    return Promise.resolve(!!this.clientSecret && verifySecret(actual, this.clientSecret));
+  } as never;
+  attachProviderEvents(provider, scope, logger.child({ realm: realm.name }));
+  return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
+}
+
+function safeOrigin(uri: string): string | undefined {
+  try {
+    return new URL(uri).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export type { KoaContextWithOIDC };

@@ -1,0 +1,55 @@
+// Starts a real Gatehouse (HTTP server, PostgreSQL, Redis when REDIS_URL is set) on a free port
+// with its own fresh database. Tests talk to it over HTTP like any client.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { findFreePort } from '../../src/db/ports.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startGatehouse, type Gatehouse } from '../../src/server.js';
+import { createTestDatabase } from './database.js';
+
+export interface TestGatehouse extends Gatehouse {
+  /** Every log line written, for tests that check what logs contain. */
+  logLines: string[];
+}
+
+export async function startTestGatehouse(env: Record<string, string> = {}): Promise<TestGatehouse> {
+  const db = await createTestDatabase();
+  const port = await findFreePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const config = {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    BASE_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL,
+    DATA_DIR: dataDir,
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    DEMO: 'false',
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
+    RATE_LIMIT_TOKEN_PER_IP: '10000',
+    ...env,
+  };
+  const gatehouse = await startGatehouse(config, { logger: createLogger(config.LOG_LEVEL, sink) });
+  const closeServer = gatehouse.close.bind(gatehouse);
+  return Object.assign(gatehouse, {
+    logLines,
+    async close() {
+      await closeServer();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}
