@@ -37,7 +37,7 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const { config, prisma, stores, logger, views } = deps;
-  const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, build: (realm) => buildRealmProvider(deps, realm) });
+  const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, maxAgeMs: 5 * 60_000, build: (realm) => buildRealmProvider(deps, realm) });
   const csrf = createCsrf(config.masterKey, config.baseUrl.startsWith('https:'));
   const throttle = createLoginThrottle(stores, config.rateLimits);
   const tokenLimiter = stores.rateLimiter({ keyPrefix: 'token-ip', points: config.rateLimits.tokenPerIp, durationSeconds: 60 });

@@ -62,8 +62,12 @@ export function demoRoutes({ config, services, views }: AppDeps): Router {
     }
     try {
       const current = new URL(req.originalUrl, config.baseUrl);
-      const tokens = await oidc.authorizationCodeGrant(await rp(), current, { pkceCodeVerifier: saved.verifier, expectedState: saved.state, expectedNonce: saved.nonce });
-      page(res, { claims: JSON.stringify(tokens.claims(), null, 2), idToken: tokens.id_token });
+      const client = await rp();
+      const tokens = await oidc.authorizationCodeGrant(client, current, { pkceCodeVerifier: saved.verifier, expectedState: saved.state, expectedNonce: saved.nonce });
+      const claims = tokens.claims();
+      // The ID token carries identity; profile and email claims come from userinfo (OIDC Core §5.4).
+      const userinfo = claims ? await oidc.fetchUserInfo(client, tokens.access_token, claims.sub) : undefined;
+      page(res, { claims: JSON.stringify(claims, null, 2), userinfo: JSON.stringify(userinfo, null, 2) });
     } catch (err) {
       const e = err as { error?: string; error_description?: string; message?: string };
       page(res, { error: e.error_description ?? e.error ?? e.message ?? 'Sign-in failed.' }, 400);

@@ -84,6 +84,17 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
       long: { httpOnly: true, sameSite: 'lax', path, secure },
       short: { httpOnly: true, sameSite: 'lax', path, secure },
     },
+    // Endpoint paths under the realm's issuer. /authorize and /userinfo are the names most
+    // clients and docs expect; discovery publishes them all (OpenID Connect Discovery §3).
+    routes: {
+      authorization: '/authorize',
+      token: '/token',
+      userinfo: '/userinfo',
+      jwks: '/jwks',
+      introspection: '/token/introspection',
+      revocation: '/token/revocation',
+      end_session: '/session/end',
+    },
     interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },

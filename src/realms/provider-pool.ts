@@ -18,6 +18,8 @@ export function createProviderPool(opts: {
   prisma: PrismaClient;
   events: RealmEvents;
   max: number;
+  /** Upper bound on an entry's age: a safety net should a change announcement be lost. */
+  maxAgeMs: number;
   build: (realm: RealmRecord) => Promise<RealmProvider>;
 }): ProviderPool {
   const cache = new LRUCache<string, RealmProvider>({ max: opts.max });
@@ -37,8 +39,8 @@ export function createProviderPool(opts: {
     if (!realm) return undefined;
     const built = await opts.build(realm);
     if ((generation.get(name) ?? 0) === startedAt) {
-      const ttl = built.nextChangeAt ? Math.max(1, built.nextChangeAt.getTime() - Date.now()) : undefined;
-      cache.set(name, built, ttl ? { ttl } : {});
+      const untilKeyChange = built.nextChangeAt ? Math.max(1, built.nextChangeAt.getTime() - Date.now()) : Infinity;
+      cache.set(name, built, { ttl: Math.min(untilKeyChange, opts.maxAgeMs) });
     }
     return built;
   }

@@ -11,12 +11,14 @@ import { startGatehouse, type Gatehouse } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestGatehouse extends Gatehouse {
+  databaseUrl: string;
   /** Every log line written, for tests that check what logs contain. */
   logLines: string[];
 }
 
-export async function startTestGatehouse(env: Record<string, string> = {}): Promise<TestGatehouse> {
-  const db = await createTestDatabase();
+/** `shareWith`: a second instance on the same database, master key (and Redis, when set), like a cluster. */
+export async function startTestGatehouse(env: Record<string, string> = {}, opts: { shareWith?: TestGatehouse } = {}): Promise<TestGatehouse> {
+  const db = opts.shareWith ? { url: opts.shareWith.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const port = await findFreePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   const logLines: string[] = [];
@@ -34,7 +36,7 @@ export async function startTestGatehouse(env: Record<string, string> = {}): Prom
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
     DATA_DIR: dataDir,
-    MASTER_KEY: randomBytes(32).toString('base64'),
+    MASTER_KEY: (opts.shareWith?.config.masterKey ?? randomBytes(32)).toString('base64'),
     LOG_LEVEL: 'info',
     DEMO: 'false',
     RATE_LIMIT_LOGIN_PER_IP: '1000',
@@ -46,6 +48,7 @@ export async function startTestGatehouse(env: Record<string, string> = {}): Prom
   const closeServer = gatehouse.close.bind(gatehouse);
   return Object.assign(gatehouse, {
     logLines,
+    databaseUrl: db.url,
     async close() {
       await closeServer();
       await db.drop();
