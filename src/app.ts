@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
 
   app.use((req, res) => {
     if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
-      res.status(404).type('html').send(views.render('error', { title: 'Not found', message: 'There is nothing at this address.', code: 'not_found', requestId: req.id }));
+      views.send(res, 'error', { title: 'Not found', message: 'There is nothing at this address.', code: 'not_found', requestId: req.id }, 404);
       return;
     }
     sendProblem(res, problems.notFound('route'), req.id);

@@ -30,7 +30,7 @@ export function demoRoutes({ config, services, views }: AppDeps): Router {
   }
 
   const page = (res: Response, data: Record<string, unknown>, status = 200) =>
-    res.status(status).type('html').setHeader('Cache-Control', 'no-store').send(views.render('demo', { realmName: DEMO_REALM, issuer, user: DEMO_USER, ...data }));
+    views.send(res, 'demo', { realmName: DEMO_REALM, issuer, user: DEMO_USER, ...data }, status);
 
   router.get('/', (_req, res) => page(res, {}));
 

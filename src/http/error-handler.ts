@@ -35,7 +35,7 @@ export function errorHandler(views: Views) {
     if (res.headersSent) return;
     const wantsPage = !req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsPage) {
-      res.status(problem.status).type('html').send(views.render('error', { title: problem.title, message: problem.detail, code: problem.code, requestId: req.id }));
+      views.send(res, 'error', { title: problem.title, message: problem.detail, code: problem.code, requestId: req.id }, problem.status);
       return;
     }
     sendProblem(res, problem, req.id);

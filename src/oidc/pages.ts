@@ -2,7 +2,7 @@
 // with escaping; an error page never redirects, so an unregistered redirect_uri can't be used
 // as an open redirector (RFC 6749 §4.1.2.1).
 import type { KoaContextWithOIDC, ErrorOut } from 'oidc-provider';
-import type { Views } from '../http/views.js';
+import { PAGE_HEADERS, type Views } from '../http/views.js';
 
 const FRIENDLY: Record<string, string> = {
   invalid_redirect_uri: 'The application sent you here with a return address it has not registered. Nothing was sent back to it.',
@@ -14,7 +14,7 @@ const FRIENDLY: Record<string, string> = {
 
 export function createPages(views: Views, realmName: string) {
   const page = (ctx: KoaContextWithOIDC, name: string, data: Record<string, unknown>) => {
-    ctx.type = 'html';
+    ctx.set(PAGE_HEADERS);
     ctx.body = views.render(name, { realmName, ...data });
   };
   return {

@@ -13,7 +13,7 @@ export function resolveRealm(pool: ProviderPool, views: Views) {
     if (!found) {
       const body = { error: 'not_found', error_description: 'no such realm' };
       if (req.accepts(['json', 'html']) === 'html') {
-        res.status(404).type('html').send(views.render('error', { title: 'Realm not found', message: 'There is no realm at this address.', code: 'realm_not_found', requestId: req.id }));
+        views.send(res, 'error', { title: 'Realm not found', message: 'There is no realm at this address.', code: 'realm_not_found', requestId: req.id }, 404);
       } else res.status(404).json(body);
       return;
     }

@@ -22,8 +22,7 @@ export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** Renders a hosted page inside the shared layout. */
 export function renderPage(views: Views, res: Response, name: string, data: Record<string, unknown>, status = 200) {
-  res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-  res.send(views.render(name, { realmName: res.locals.realmName, ...data }));
+  views.send(res, name, data, status);
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
