@@ -1,12 +1,12 @@
 // Realm scope, captured once: every repo here is built for one realm id, so code holding a
 // RealmScope cannot read or write another realm's rows.
-import type { Db } from '../db/types.js';
-import { createApiResourcesRepo } from '../modules/api-resources/api-resources.repo.js';
-import { createAppsRepo } from '../modules/apps/apps.repo.js';
-import { createAuditRepo } from '../modules/audit/audit.repo.js';
-import { createConsentsRepo } from '../modules/consents/consents.repo.js';
-import { createSigningKeysRepo } from '../modules/signing-keys/signing-keys.repo.js';
-import { createUsersRepo } from '../modules/users/users.repo.js';
+import type { Db, PrismaClient } from '../db/types.js';
+import { createApiResourcesRepo, type ApiResourcesRepo } from '../modules/api-resources/api-resources.repo.js';
+import { createAppsRepo, type AppsRepo } from '../modules/apps/apps.repo.js';
+import { createAuditRepo, type AuditRepo } from '../modules/audit/audit.repo.js';
+import { createConsentsRepo, type ConsentsRepo } from '../modules/consents/consents.repo.js';
+import { createSigningKeysRepo, type SigningKeysRepo } from '../modules/signing-keys/signing-keys.repo.js';
+import { createUsersRepo, type UsersRepo } from '../modules/users/users.repo.js';
 import { parseRealmSettings, type RealmSettings } from './realm-settings.js';
 
 export interface RealmRecord {
@@ -17,21 +17,37 @@ export interface RealmRecord {
   settings: unknown;
 }
 
-export function createRealmScope(db: Db, realm: RealmRecord) {
+/** `inTransaction`: true when `db` is already an interactive transaction. */
+export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = false): RealmScope {
   const realmId = realm.id;
   return {
     realm: { id: realm.id, name: realm.name, displayName: realm.displayName, ownerId: realm.ownerId },
-    settings: parseRealmSettings(realm.settings) as RealmSettings,
+    settings: parseRealmSettings(realm.settings),
     users: createUsersRepo(db, realmId),
     apps: createAppsRepo(db, realmId),
     consents: createConsentsRepo(db, realmId),
     apiResources: createApiResourcesRepo(db, realmId),
     audit: createAuditRepo(db, realmId),
     signingKeys: createSigningKeysRepo(db, realmId),
+    /** Runs `fn` with repos bound to one transaction: all of its writes land, or none. */
+    inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T> {
+      if (inTransaction) return fn(createRealmScope(db, realm, true));
+      return (db as PrismaClient).$transaction((tx) => fn(createRealmScope(tx, realm, true)), { timeout: 15_000 });
+    },
   };
 }
 
-export type RealmScope = ReturnType<typeof createRealmScope>;
+export interface RealmScope {
+  realm: { id: string; name: string; displayName: string; ownerId: string | null };
+  settings: RealmSettings;
+  users: UsersRepo;
+  apps: AppsRepo;
+  consents: ConsentsRepo;
+  apiResources: ApiResourcesRepo;
+  audit: AuditRepo;
+  signingKeys: SigningKeysRepo;
+  inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T>;
+}
 
 /** Realm names are URL path segments and issuer suffixes: lower-case DNS-label style. */
 export const REALM_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

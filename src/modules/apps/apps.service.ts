@@ -34,10 +34,11 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
       return app ? toAppView(app) : null;
     },
     /** Returns the app and, for confidential apps, its secret: the only time it is ever visible. */
-    async create(input: CreateAppInput, actor: Actor, db = scope) {
+    async create(input: CreateAppInput, actor: Actor) {
       const data = parseOrThrow(createAppSchema, input);
       const clientSecret = isConfidential(data) ? `ghs_${randomToken(32)}` : undefined;
-      const app = await db.apps.create({
+      const app = await scope.inTransaction(async (tx) => {
+        const created = await tx.apps.create({
         clientId: `app_${randomToken(12)}`,
         name: data.name,
         type: data.type,
@@ -46,8 +47,10 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
         postLogoutRedirectUris: data.postLogoutRedirectUris,
         grantTypes: data.grantTypes ?? defaultGrantTypes(data.type),
         firstParty: data.firstParty,
+        });
+        await tx.audit.append({ ...actor, action: 'app.created', target: `app:${created.clientId}` });
+        return created;
       });
-      await db.audit.append({ ...actor, action: 'app.created', target: `app:${app.clientId}` });
       await events.publishChanged(scope.realm.name);
       return { app: toAppView(app), clientSecret };
     },

@@ -35,7 +35,7 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
         const realm = await tx.realm.create({
           data: { name: input.name, displayName: input.displayName ?? input.name, ownerId: input.ownerId, settings: settings as Prisma.InputJsonValue },
         });
-        const scope = createRealmScope(tx, realm);
+        const scope = createRealmScope(tx, realm, true);
         await createSigningKeysService(scope.signingKeys, sealer, realm.id).ensureInitialKeys();
         await scope.audit.append({ ...actor, action: 'realm.created', target: `realm:${realm.name}` });
         return realm;

@@ -42,8 +42,11 @@ export function createUsersService(scope: RealmScope, passwords: PasswordHasher)
       const { password, ...profile } = data;
       const passwordHash = password ? await passwords.hash(password) : undefined;
       try {
-        const user = await scope.users.create({ ...profile, passwordHash });
-        await scope.audit.append({ ...actor, action: 'user.created', target: `user:${user.id}` });
+        const user = await scope.inTransaction(async (tx) => {
+          const created = await tx.users.create({ ...profile, passwordHash });
+          await tx.audit.append({ ...actor, action: 'user.created', target: `user:${created.id}` });
+          return created;
+        });
         return toUserView(user);
       } catch (err) {
         if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
