@@ -23,6 +23,7 @@ import type { PasswordHasher } from './security/passwords.js';
 import type { Stores } from './stores/stores.js';
 import { apiRoutes } from './api/api.routes.js';
 import type { Services } from './services.js';
+import type { AuditWriter } from './modules/audit/audit-writer.js';
 import { demoRoutes } from './demo/demo.routes.js';
 
 export interface AppDeps {
@@ -33,6 +34,7 @@ export interface AppDeps {
   views: Views;
   passwords: PasswordHasher;
   services: Services;
+  auditWriter: AuditWriter;
 }
 
 export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
@@ -48,11 +50,10 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   // CSP is set per page (views): oidc-provider's form_post and redirects need their own rules.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
   app.use(requestContext(logger));
-  app.use(cookieParser());
 
   app.use(healthRoutes({ prisma, stores }));
   app.use('/api/v1', apiRoutes({ ...deps, pool }));
-  if (config.demo) app.use('/demo', demoRoutes(deps));
+  if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
@@ -60,7 +61,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   realm.post('/token', limitBy(tokenLimiter, (req) => `${String(req.params.realm)}:${req.ip}`, (_req, res) => {
     res.status(429).json({ error: 'slow_down', error_description: 'too many token requests; retry later' });
   }));
-  realm.use('/interaction', interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
+  realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.
   realm.use((req, res) => {
     // oidc-provider derives its mount path from req.originalUrl; it needs the realm-relative url.

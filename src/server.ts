@@ -14,6 +14,7 @@ import { createPasswordHasher } from './security/passwords.js';
 import { createServices, type Services } from './services.js';
 import { createMemoryStores, createRedisStores, type Stores } from './stores/stores.js';
 import { seedDemo } from './demo/demo.seed.js';
+import { createAuditWriter, type AuditWriter } from './modules/audit/audit-writer.js';
 import type { PrismaClient } from './db/types.js';
 import type { ProviderPool } from './realms/provider-pool.js';
 
@@ -25,6 +26,7 @@ export interface Gatehouse {
   stores: Stores;
   services: Services;
   pool: ProviderPool;
+  auditWriter: AuditWriter;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,8 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     await services.realms.ensureAdminRealm();
     if (config.demo) await seedDemo({ config, services, logger });
     const views = createViews(config.env === 'production');
-    const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services });
+    const auditWriter = createAuditWriter(prisma, logger);
+    const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
@@ -79,10 +82,11 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.port === 0 ? `http://127.0.0.1:${port}` : config.baseUrl;
     return {
-      config, url, logger, prisma, stores, services, pool,
+      config, url, logger, prisma, stores, services, pool, auditWriter,
       async close() {
         server.closeAllConnections?.();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await auditWriter.close();
         await runtime.close();
       },
     };

@@ -1,17 +1,17 @@
-// oidc-provider events → audit events and logs. Audit writes do not hold up the response;
-// a failed write is logged (never silently dropped).
+// oidc-provider events → audit events (through the batching AuditWriter: token grants are the
+// hottest path) and logs.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../observability/logger.js';
-import type { RealmScope } from '../realms/realm-scope.js';
+import type { AuditWriter } from '../modules/audit/audit-writer.js';
 
 function requestFacts(ctx: KoaContextWithOIDC) {
   return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null, requestId: ctx.get('x-request-id') || null };
 }
 
-export function attachProviderEvents(provider: Provider, scope: RealmScope, logger: Logger) {
+export function attachProviderEvents(provider: Provider, realmId: string, auditWriter: AuditWriter, logger: Logger) {
   const audit = (ctx: KoaContextWithOIDC, action: string, actor: string, target: string | null, data: Record<string, string> = {}) => {
-    scope.audit.append({ actor, action, target, ...requestFacts(ctx), data }).catch((err: unknown) => logger.error({ err, action }, 'audit write failed'));
+    auditWriter.write(realmId, { actor, action, target, ...requestFacts(ctx), data });
   };
 
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { PrismaClient } from '../db/types.js';
 import type { Views } from '../http/views.js';
 import { createSigningKeysService } from '../modules/signing-keys/signing-keys.service.js';
+import type { AuditWriter } from '../modules/audit/audit-writer.js';
 import type { Logger } from '../observability/logger.js';
 import { createRealmScope, type RealmRecord, type RealmScope } from '../realms/realm-scope.js';
 import { deriveKey, createSealer } from '../security/encryption.js';
@@ -24,6 +25,7 @@ export interface ProviderDeps {
   stores: Stores;
   views: Views;
   logger: Logger;
+  auditWriter: AuditWriter;
 }
 
 export interface RealmProvider {
@@ -143,7 +145,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return Promise.resolve(!!this.clientSecret && verifySecret(actual, this.clientSecret));
   } as never;
-  attachProviderEvents(provider, scope, logger.child({ realm: realm.name }));
+  attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
   return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
 }
 

@@ -94,6 +94,13 @@ describe('client_credentials', () => {
     expect(payload).toMatchObject({ client_id: app.clientId, scope: 'read' });
     expect(payload.exp! - payload.iat!).toBe(15 * 60);
 
+    // Each grant is audited (batched writes: flush to read them now).
+    await gh.auditWriter.flush();
+    const audited = await gh.prisma.auditEvent.findMany({ where: { realmId: realm.id, action: 'token.granted' } });
+    expect(audited).toHaveLength(2);
+    expect(audited[0]).toMatchObject({ actor: `app:${app.clientId}`, ip: '127.0.0.1', data: { grantType: 'client_credentials' } });
+    expect(audited[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+
     await expect(discover(issuer, app.clientId, 'wrong-secret').then((c) => oidc.clientCredentialsGrant(c))).rejects.toMatchObject({ status: 401, cause: [{ parameters: { error: 'invalid_client' } }] });
   });
 });
