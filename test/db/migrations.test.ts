@@ -1,7 +1,7 @@
 // The offline migration path (wasm schema engine + adapter-pg): drift between schema.prisma
 // and prisma/migrations, idempotent and concurrent applies, atomic migration scripts.
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,6 +12,8 @@ import { resolveMigrationFiles } from '../../src/db/migrations/files.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const { migrationsDir, schemaPath } = resolveMigrationFiles();
+// The first database of a process may start an embedded server (initdb ≈ 1 s, more on a busy CI).
+const slow = { timeout: 30_000 };
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
@@ -54,7 +56,7 @@ interface MigrationRow {
 const appliedRows = (url: string): Promise<MigrationRow[]> =>
   query<MigrationRow>(url, 'SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name');
 
-describe('schema.prisma and prisma/migrations', () => {
+describe('schema.prisma and prisma/migrations', slow, () => {
   it('do not drift apart (else run `npm run db:diff -- <name>`)', async () => {
     const db = await freshDatabase();
     const { drift, sql } = await diffSchemaAgainstMigrations(db.url);
@@ -74,7 +76,7 @@ describe('schema.prisma and prisma/migrations', () => {
   });
 });
 
-describe('applyMigrations', () => {
+describe('applyMigrations', slow, () => {
   it('applies every migration once, like prisma migrate deploy, and nothing the second time', async () => {
     const db = await freshDatabase();
     const names = await migrationNames(migrationsDir);

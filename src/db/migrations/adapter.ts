@@ -1,6 +1,6 @@
-// The driver adapter the wasm schema engine talks through. @prisma/adapter-pg 7.10.0 is used
-// for queries, with three of its bugs on the migration path worked around here (see
-// /work/shared/ENVIRONMENT.md, "Prisma 7 without the native engine").
+// The driver adapter the wasm schema engine talks through: @prisma/adapter-pg 7.10.0 runs the
+// queries, with its bugs on the migration path worked around here (each one where it is
+// handled): "char" columns, executeScript, the shadow database, pools left open.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';

@@ -1,7 +1,7 @@
 // Loads Prisma 7.10.0's own schema engine compiled to WebAssembly, so migrations need no
 // native engine download (air-gapped installs work). The package root can't be imported
 // in Node (ERR_UNKNOWN_FILE_EXTENSION on the .wasm), so the module is instantiated here,
-// with two of the glue's imports replaced (timers and panic messages, below).
+// with three of the glue's imports replaced (timers, panic messages, microtasks: below).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,14 +18,15 @@ let panicked: string | undefined;
 // keep a CLI alive. They stay referenced while an engine call runs, so a pending sleep still
 // holds the process, and are unreferenced once no call is in flight.
 const pendingTimers = new Set<NodeJS.Timeout>();
-let callsInFlight = 0;
+/** Rejects of the engine calls in flight (see trackEngineCall). */
+const inFlight = new Set<(error: Error) => void>();
 
 function engineSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
   const timer = setTimeout(() => {
     pendingTimers.delete(timer);
     callback();
   }, ms >>> 0);
-  if (callsInFlight === 0) timer.unref();
+  if (inFlight.size === 0) timer.unref();
   else pendingTimers.add(timer);
   return timer;
 }
@@ -35,15 +36,13 @@ function engineSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
 // a "RuntimeError: unreachable" trap is thrown from a queued microtask, so it is an uncaught
 // exception and the engine call's promise never settles. Both are intercepted: the message
 // rejects the calls in flight, and the trap that follows it is dropped.
-const inFlight = new Set<(error: Error) => void>();
-
 function recordPanic(pointer: number, length: number): void {
   const message = memory ? new TextDecoder().decode(new Uint8Array(memory.buffer, pointer >>> 0, length)) : 'unknown';
   panicked ??= message;
   for (const reject of inFlight) reject(new Error(`schema engine panicked: ${message}`));
 }
 
-function guardedQueueMicrotask(original: (arg: unknown) => unknown) {
+function guardedQueueMicrotask(original: (arg: unknown) => unknown): (arg: unknown) => unknown {
   return (arg: unknown): unknown => {
     // The same import name prefix also reads `globalThis.queueMicrotask` (to test for it).
     if (typeof arg !== 'function') return original(arg);
@@ -66,7 +65,6 @@ function guardedQueueMicrotask(original: (arg: unknown) => unknown) {
  */
 export async function trackEngineCall<T>(fn: () => Promise<T>): Promise<T> {
   if (panicked !== undefined) throw new Error(`schema engine unusable after an earlier panic: ${panicked}`);
-  callsInFlight += 1;
   let rejectOnPanic: ((error: Error) => void) | undefined;
   try {
     return await new Promise<T>((resolve, reject) => {
@@ -76,8 +74,7 @@ export async function trackEngineCall<T>(fn: () => Promise<T>): Promise<T> {
     });
   } finally {
     if (rejectOnPanic) inFlight.delete(rejectOnPanic);
-    callsInFlight -= 1;
-    if (callsInFlight === 0) {
+    if (inFlight.size === 0) {
       for (const timer of pendingTimers) timer.unref();
       pendingTimers.clear();
     }
