@@ -13,7 +13,8 @@ export interface TestDatabase {
 let embeddedServerUrl: Promise<string> | undefined;
 
 function serverUrl(): Promise<string> {
-  const configured = process.env.DATABASE_URL;
+  // DATABASE_URL, else the embedded server the vitest global setup started for this run.
+  const configured = process.env.DATABASE_URL ?? process.env.GATEHOUSE_TEST_SERVER_URL;
   if (configured) return Promise.resolve(configured);
   embeddedServerUrl ??= startTemporaryEmbeddedPostgres().then(
     (server) => server.url,
