@@ -9,13 +9,13 @@ import type { PrismaClient } from './db/types.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { problems, sendProblem } from './http/problem.js';
-import { limitBy } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import type { Views } from './http/views.js';
 import { createLoginThrottle } from './modules/auth/login-throttle.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import type { Logger } from './observability/logger.js';
 import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
+import { tokenRateLimit } from './oidc/token-rate-limit.js';
 import { buildRealmProvider } from './oidc/provider-factory.js';
 import { createProviderPool, type ProviderPool } from './realms/provider-pool.js';
 import { realmOf, resolveRealm } from './realms/realm-resolver.js';
@@ -42,7 +42,6 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, maxAgeMs: 5 * 60_000, build: (realm) => buildRealmProvider(deps, realm) });
   const csrf = createCsrf(config.masterKey, config.baseUrl.startsWith('https:'));
   const throttle = createLoginThrottle(stores, config.rateLimits);
-  const tokenLimiter = stores.rateLimiter({ keyPrefix: 'token-ip', points: config.rateLimits.tokenPerIp, durationSeconds: 60 });
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -57,10 +56,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
-  // RFC 6749 §5.2 error JSON on the protocol endpoint, with Retry-After.
-  realm.post('/token', limitBy(tokenLimiter, (req) => `${String(req.params.realm)}:${req.ip}`, (_req, res) => {
-    res.status(429).json({ error: 'slow_down', error_description: 'too many token requests; retry later' });
-  }));
+  realm.post('/token', tokenRateLimit(stores, config.rateLimits));
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.
   realm.use((req, res) => {

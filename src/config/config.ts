@@ -32,7 +32,8 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
-  RATE_LIMIT_TOKEN_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_TOKEN_PER_IP: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_TOKEN_PER_CLIENT: z.coerce.number().int().min(1).default(3000),
   LOCKOUT_FAILURES: z.coerce.number().int().min(1).default(5),
   LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Create the `demo` realm, app and user on first run and serve /demo. Defaults on outside production. */
@@ -57,7 +58,7 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   providerCacheSize: number;
   bodyLimitBytes: number;
-  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; lockoutFailures: number; lockoutSeconds: number };
+  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
 }
@@ -98,6 +99,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
       loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
       loginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       tokenPerIp: env.RATE_LIMIT_TOKEN_PER_IP,
+      tokenPerClient: env.RATE_LIMIT_TOKEN_PER_CLIENT,
       lockoutFailures: env.LOCKOUT_FAILURES,
       lockoutSeconds: env.LOCKOUT_SECONDS,
     }),

@@ -1,6 +1,5 @@
 // Rate limits answer 429 with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3). Counters live in Redis
 // when configured (shared by every instance), else in memory.
-import type { NextFunction, Request, Response } from 'express';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -13,14 +12,4 @@ export async function consume(limiter: RateLimiterAbstract, key: string, points 
     if (rejection instanceof Error) throw rejection; // the store failed: not a limit
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((rejection as RateLimiterRes).msBeforeNext / 1000)) };
   }
-}
-
-/** Middleware limiting by a key derived from the request (e.g. realm + client IP). */
-export function limitBy(limiter: RateLimiterAbstract, keyOf: (req: Request) => string, reject: (req: Request, res: Response, retryAfter: number) => void) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const result = await consume(limiter, keyOf(req));
-    if (result.ok) return next();
-    res.setHeader('Retry-After', String(result.retryAfterSeconds));
-    reject(req, res, result.retryAfterSeconds);
-  };
 }
