@@ -15,6 +15,8 @@ import { createLoginThrottle } from './modules/auth/login-throttle.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import type { Logger } from './observability/logger.js';
 import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
+import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
+import { endpointGuard, ROUTES } from './oidc/endpoints.js';
 import { tokenRateLimit } from './oidc/token-rate-limit.js';
 import { buildRealmProvider } from './oidc/provider-factory.js';
 import { createProviderPool, type ProviderPool } from './realms/provider-pool.js';
@@ -47,17 +49,22 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // CSP is set per page (views): oidc-provider's form_post and redirects need their own rules.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
-  app.use(requestContext(logger));
+  // X-Powered-By is never set (disabled above), so helmet need not remove it from every response.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
+  app.use(requestContext(app, logger));
 
   app.use(healthRoutes({ prisma, stores }));
-  app.use('/api/v1', apiRoutes({ ...deps, pool }));
+  // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
+  app.use('/api/v1', apiRoutes(deps));
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
   realm.post('/token', tokenRateLimit(stores, config.rateLimits));
+  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views));
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
+  realm.use(endpointGuard(views));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.
   realm.use((req, res) => {
     // oidc-provider derives its mount path from req.originalUrl; it needs the realm-relative url.

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { applyMigrations } from './db/migrations/apply.js';
 import { createPrisma } from './db/prisma.js';
 import { createApp } from './app.js';
+import { createAppServer } from './http/app-server.js';
 import { createViews } from './http/views.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createPasswordHasher } from './security/passwords.js';
@@ -15,6 +16,7 @@ import { createServices, type Services } from './services.js';
 import { createMemoryStores, createRedisStores, type Stores } from './stores/stores.js';
 import { seedDemo } from './demo/demo.seed.js';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit-writer.js';
+import { createGracefulClose } from './graceful-close.js';
 import type { PrismaClient } from './db/types.js';
 import type { ProviderPool } from './realms/provider-pool.js';
 
@@ -50,7 +52,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     }
     const db = createPrisma(databaseUrl, { onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
     cleanups.unshift(() => db.close());
-    const stores = config.redisUrl ? await createRedisStores(config.redisUrl) : createMemoryStores();
+    const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log }) : createMemoryStores({ logger: log });
     cleanups.unshift(() => stores.close());
     if (stores.kind === 'memory') log.warn('REDIS_URL is not set: sessions, tokens and rate limits are kept in memory; run a single instance only');
     const passwords = createPasswordHasher(config.argon2);
@@ -65,7 +67,13 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
   }
 }
 
-export async function startGatehouse(source: Record<string, string | undefined>, opts: { logger?: Logger } = {}): Promise<Gatehouse> {
+export interface StartOptions {
+  logger?: Logger;
+  /** How long close() lets requests in flight finish before cutting them off (default 10 s). */
+  shutdownGraceMs?: number;
+}
+
+export async function startGatehouse(source: Record<string, string | undefined>, opts: StartOptions = {}): Promise<Gatehouse> {
   const runtime = await openRuntime(source, opts.logger);
   const { config, logger, prisma, stores, services, passwords } = runtime;
   try {
@@ -75,17 +83,18 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const auditWriter = createAuditWriter(prisma, logger);
     const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
+      const s = createAppServer(app).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     });
+    const closeServer = createGracefulClose(server, (open) => logger.warn({ open }, 'shutdown grace period over: cut off %d requests in flight', open));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.port === 0 ? `http://127.0.0.1:${port}` : config.baseUrl;
     return {
       config, url, logger, prisma, stores, services, pool, auditWriter,
       async close() {
-        server.closeAllConnections?.();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Requests first: they still need the database, the stores and the audit writer.
+        await closeServer(opts.shutdownGraceMs);
         await auditWriter.close();
         await runtime.close();
       },

@@ -2,6 +2,7 @@
 // per realm from a RealmScope, so the realm is captured once.
 import type { Config } from './config/config.js';
 import type { PrismaClient } from './db/types.js';
+import { createApiResourcesService } from './modules/api-resources/api-resources.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createAppsService } from './modules/apps/apps.service.js';
 import { createRealmsService } from './modules/realms/realms.service.js';
@@ -16,7 +17,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const { config, prisma, events, passwords } = deps;
   const sealer = createSealer(config.masterKey, 'signing-keys');
   return {
-    realms: createRealmsService({ prisma, sealer, events }),
+    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl }),
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {
@@ -25,7 +26,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         scope,
         apps: createAppsService(scope, events),
         users: createUsersService(scope, passwords),
-        signingKeys: createSigningKeysService(scope.signingKeys, sealer, realm.id),
+        signingKeys: createSigningKeysService(scope, sealer),
+        apiResources: createApiResourcesService(scope, events),
       };
     },
   };

@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { problems } from '../http/problem.js';
 import type { Principal } from '../modules/api-keys/api-keys.service.js';
 import type { Realm } from '../generated/prisma/client.js';
+import { REALM_NAME_PATTERN } from '../realms/realm-scope.js';
 import type { Services } from '../services.js';
 
 export function apiAuth(services: Services) {
@@ -31,7 +32,8 @@ export function actorName(p: Principal) {
 
 /** The realm if this principal may manage it; 404 otherwise (don't reveal other developers' realms). */
 export async function authorizedRealm(services: Services, principal: Principal, name: string): Promise<Realm> {
-  const realm = await services.realms.findByName(name);
+  // A name that cannot be a realm (e.g. with a NUL byte, which PostgreSQL refuses) is not looked up.
+  const realm = REALM_NAME_PATTERN.test(name) ? await services.realms.findByName(name) : null;
   const allowed = realm && (principal.kind === 'platform' ? realm.ownerId === principal.ownerId : realm.id === principal.realmId);
   if (!realm || !allowed) throw problems.notFound('realm');
   return realm;

@@ -5,14 +5,20 @@ import type { AppDeps } from '../app.js';
 import { problems } from '../http/problem.js';
 import { parseOrThrow } from '../http/validate.js';
 import { actorFromRequest } from '../modules/audit/actor.js';
-import type { ProviderPool } from '../realms/provider-pool.js';
 import { actorName, apiAuth, authorizedRealm, principalOf } from './api-auth.js';
 
-const createRealmSchema = z.object({ name: z.string().min(1).max(63), displayName: z.string().trim().min(1).max(200).optional() }).strict();
 const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.uuid().optional() });
 
-export function apiRoutes({ config, services }: AppDeps & { pool: ProviderPool }): Router {
+export function apiRoutes({ config, services }: AppDeps): Router {
   const router = Router();
+  // Answers carry client secrets, API keys and personal data: never stored by a cache (RFC 9111 §5.2.2.5).
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  // Authentication first: an anonymous caller learns nothing about how its body would be read
+  // and cannot make the server parse large bodies for free.
+  router.use(apiAuth(services));
   router.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   router.use((req, _res, next) => {
     // A body in any other format is a client error, not something to guess at.
@@ -21,13 +27,10 @@ export function apiRoutes({ config, services }: AppDeps & { pool: ProviderPool }
     }
     next();
   });
-  router.use(apiAuth(services));
 
   const actor = (req: Request, res: Response) => actorFromRequest(req, actorName(principalOf(res)));
   const realmServices = async (req: Request, res: Response) => services.forRealm(await authorizedRealm(services, principalOf(res), String(req.params.realm)));
-  const view = (r: { id: string; name: string; displayName: string; createdAt: Date }) => ({
-    id: r.id, name: r.name, displayName: r.displayName, issuer: `${config.baseUrl}/realms/${r.name}`, createdAt: r.createdAt.toISOString(),
-  });
+  const view = services.realms.view;
 
   router.get('/realms', async (_req, res) => {
     const p = principalOf(res);
@@ -38,13 +41,16 @@ export function apiRoutes({ config, services }: AppDeps & { pool: ProviderPool }
   router.post('/realms', async (req, res) => {
     const p = principalOf(res);
     if (p.kind !== 'platform') throw problems.forbidden('Only platform API keys can create realms.');
-    const body = parseOrThrow(createRealmSchema, req.body);
-    const realm = await services.realms.create({ ...body, ownerId: p.ownerId }, actor(req, res));
+    const realm = await services.realms.create(req.body, p.ownerId, actor(req, res));
     res.status(201).location(`/api/v1/realms/${realm.name}`).json(view(realm));
   });
 
   router.get('/realms/:realm', async (req, res) => {
     res.json(view(await authorizedRealm(services, principalOf(res), String(req.params.realm))));
+  });
+  router.patch('/realms/:realm', async (req, res) => {
+    const realm = await authorizedRealm(services, principalOf(res), String(req.params.realm));
+    res.json(view(await services.realms.update(realm, req.body, actor(req, res))));
   });
 
   router.get('/realms/:realm/apps', async (req, res) => {
@@ -56,6 +62,11 @@ export function apiRoutes({ config, services }: AppDeps & { pool: ProviderPool }
   });
   router.get('/realms/:realm/apps/:id', async (req, res) => {
     const app = await (await realmServices(req, res)).apps.get(String(req.params.id));
+    if (!app) throw problems.notFound('app');
+    res.json(app);
+  });
+  router.patch('/realms/:realm/apps/:id', async (req, res) => {
+    const app = await (await realmServices(req, res)).apps.update(String(req.params.id), req.body, actor(req, res));
     if (!app) throw problems.notFound('app');
     res.json(app);
   });
@@ -73,6 +84,19 @@ export function apiRoutes({ config, services }: AppDeps & { pool: ProviderPool }
     const user = await (await realmServices(req, res)).users.get(String(req.params.id));
     if (!user) throw problems.notFound('user');
     res.json(user);
+  });
+
+  router.get('/realms/:realm/resources', async (req, res) => {
+    res.json({ data: await (await realmServices(req, res)).apiResources.list() });
+  });
+  router.post('/realms/:realm/resources', async (req, res) => {
+    const resource = await (await realmServices(req, res)).apiResources.create(req.body, actor(req, res));
+    res.status(201).location(`/api/v1/realms/${String(req.params.realm)}/resources/${resource.id}`).json(resource);
+  });
+  router.get('/realms/:realm/resources/:id', async (req, res) => {
+    const resource = await (await realmServices(req, res)).apiResources.get(String(req.params.id));
+    if (!resource) throw problems.notFound('API resource');
+    res.json(resource);
   });
 
   router.use(() => {

@@ -1,10 +1,39 @@
 // One zod schema over the environment, parsed once at startup (src/main.ts) and passed in.
 // Nothing else in src/ reads process.env.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Express's names for address ranges a proxy may sit in. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string) => {
+  if (PROXY_RANGES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+/**
+ * Which reverse proxies' X-Forwarded-* headers to believe (client IP, protocol): none, the last N
+ * hops, or proxies at these addresses. Never "all": the leftmost X-Forwarded-For entry is written
+ * by the client, so trusting it would let anyone pick the IP that rate limits and lockouts key on.
+ */
+const trustProxy = z.string().transform((raw, ctx): false | number | string[] => {
+  const value = raw.trim().toLowerCase();
+  if (['false', 'no', '0'].includes(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = value === 'true' || value === 'yes' ? [value] : entries.filter((e) => !isProxyAddress(e));
+  if (bad.length || !entries.length) {
+    ctx.addIssue({ code: 'custom', message: `"${bad.join(', ') || raw}" is not allowed: give the number of proxies in front of Gatehouse (e.g. 1) or their addresses (10.0.0.0/8, loopback, ...)` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 const base64Key = z
   .string()
@@ -24,7 +53,7 @@ export const envSchema = z.object({
   /** Encrypts signing keys at rest and derives per-realm cookie keys. Required in production. */
   MASTER_KEY: base64Key.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19456),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
@@ -33,6 +62,7 @@ export const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_TOKEN_PER_IP: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_AUTHORIZE_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_TOKEN_PER_CLIENT: z.coerce.number().int().min(1).default(3000),
   LOCKOUT_FAILURES: z.coerce.number().int().min(1).default(5),
   LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -54,11 +84,12 @@ export interface Config {
   dataDir: string;
   masterKey: Buffer;
   logLevel: Env['LOG_LEVEL'];
-  trustProxy: boolean;
+  /** Express 'trust proxy': false, a hop count, or proxy addresses. */
+  trustProxy: false | number | string[];
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   providerCacheSize: number;
   bodyLimitBytes: number;
-  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; lockoutFailures: number; lockoutSeconds: number };
+  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
 }
@@ -91,7 +122,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     dataDir: env.DATA_DIR,
     masterKey,
     logLevel: env.LOG_LEVEL,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: Array.isArray(env.TRUST_PROXY) ? Object.freeze([...env.TRUST_PROXY]) as string[] : env.TRUST_PROXY,
     argon2: Object.freeze({ memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM }),
     providerCacheSize: env.PROVIDER_CACHE_SIZE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
@@ -99,6 +130,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
       loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
       loginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       tokenPerIp: env.RATE_LIMIT_TOKEN_PER_IP,
+      authorizePerIp: env.RATE_LIMIT_AUTHORIZE_PER_IP,
       tokenPerClient: env.RATE_LIMIT_TOKEN_PER_CLIENT,
       lockoutFailures: env.LOCKOUT_FAILURES,
       lockoutSeconds: env.LOCKOUT_SECONDS,

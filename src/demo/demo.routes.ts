@@ -1,5 +1,6 @@
 // /demo: a small relying party that signs in through the `demo` realm with the certified
-// openid-client library (authorization code + PKCE), then shows the ID token's claims.
+// openid-client library (authorization code + PKCE), shows the ID token's claims and userinfo,
+// and signs out again through the realm (RP-initiated logout).
 // Its per-login state (PKCE verifier, state, nonce) lives in a sealed, short-lived cookie.
 import { Router, type Request, type Response } from 'express';
 import * as oidc from 'openid-client';
@@ -67,7 +68,14 @@ export function demoRoutes({ config, services, views }: AppDeps): Router {
       const claims = tokens.claims();
       // The ID token carries identity; profile and email claims come from userinfo (OIDC Core §5.4).
       const userinfo = claims ? await oidc.fetchUserInfo(client, tokens.access_token, claims.sub) : undefined;
-      page(res, { claims: JSON.stringify(claims, null, 2), userinfo: JSON.stringify(userinfo, null, 2) });
+      // OIDC RP-Initiated Logout 1.0 §2: client_id identifies the app when no id_token_hint is
+      // sent, so the ID token never has to be kept in the page.
+      const logout = {
+        action: client.serverMetadata().end_session_endpoint,
+        clientId: client.clientMetadata().client_id,
+        postLogoutRedirectUri: `${baseUrl}/demo`,
+      };
+      page(res, { claims: JSON.stringify(claims, null, 2), userinfo: JSON.stringify(userinfo, null, 2), logout });
     } catch (err) {
       const e = err as { error?: string; error_description?: string; message?: string };
       page(res, { error: e.error_description ?? e.error ?? e.message ?? 'Sign-in failed.' }, 400);

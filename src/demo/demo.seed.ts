@@ -14,7 +14,7 @@ export async function seedDemo({ config, services, logger }: { config: Readonly<
   if (await services.realms.findByName(DEMO_REALM)) return;
   const actor = { actor: 'system' };
   try {
-    const realm = await services.realms.create({ name: DEMO_REALM, displayName: 'Demo', ownerId: null }, actor);
+    const realm = await services.realms.create({ name: DEMO_REALM, displayName: 'Demo' }, null, actor);
     const inRealm = services.forRealm(realm);
     // A public client with PKCE: the demo page is a relying party without a stored secret.
     await inRealm.apps.create({

@@ -1,7 +1,10 @@
 // The last middleware. Known errors keep their status and code; body-parser failures become
 // 400/413/415 problems; anything else is logged with the request id and answered 500 without
-// internals. Pages (Accept: text/html, non-API paths) get the friendly error page instead.
+// internals. Each caller gets the shape it reads: browsers (Accept: text/html, non-API paths)
+// the friendly error page, OAuth clients under /realms/ RFC 6749 §5.2 JSON, and the
+// management API application/problem+json.
 import type { NextFunction, Request, Response } from 'express';
+import { sendOAuthError } from './oauth-error.js';
 import { ProblemError, problems, sendProblem } from './problem.js';
 import type { Views } from './views.js';
 
@@ -17,7 +20,7 @@ function classify(err: unknown): ProblemError | undefined {
   if (err instanceof ProblemError) return err;
   const e = err as HttpishError;
   if (e?.type === 'entity.parse.failed') return problems.malformedJson();
-  if (e?.type === 'entity.too.large') return problems.tooLarge();
+  if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many') return problems.tooLarge();
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return problems.unsupportedMediaType();
   if (e?.code === 'EBADCSRFTOKEN') return new ProblemError(403, 'csrf_invalid', 'Form expired', 'The form expired or was not sent from this site. Go back, reload and try again.');
   const status = e?.status ?? e?.statusCode;
@@ -33,6 +36,11 @@ export function errorHandler(views: Views) {
       problem = problems.internal();
     }
     if (res.headersSent) return;
+    if (req.originalUrl.startsWith('/realms/')) {
+      const error = problem.status >= 500 ? 'server_error' : 'invalid_request';
+      sendOAuthError(req, res, views, { status: problem.status, error, description: problem.detail ?? problem.title, title: problem.title, code: problem.code });
+      return;
+    }
     const wantsPage = !req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsPage) {
       views.send(res, 'error', { title: problem.title, message: problem.detail, code: problem.code, requestId: req.id }, problem.status);

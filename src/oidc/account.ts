@@ -10,6 +10,9 @@ export const CLAIMS_BY_SCOPE = {
   roles: ['roles'],
 } as const;
 
+/** The scopes a realm's provider knows besides its API resources' scopes. */
+export const OIDC_SCOPES = ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE).filter((s) => s !== 'openid')] as const;
+
 export function createFindAccount(users: UsersRepo): FindAccount {
   return async (_ctx, id): Promise<Account | undefined> => {
     const user = await users.findById(id).catch(() => null); // a malformed id (not a uuid) is "no such user"

@@ -1,12 +1,15 @@
 // oidc-provider events → audit events (through the batching AuditWriter: token grants are the
 // hottest path) and logs.
+import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../observability/logger.js';
 import type { AuditWriter } from '../modules/audit/audit-writer.js';
 
+/** Express's req.ip (the trusted hops of X-Forwarded-For only), not Koa's leftmost entry. */
 function requestFacts(ctx: KoaContextWithOIDC) {
-  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null, requestId: ctx.get('x-request-id') || null };
+  const ip = (ctx.req as IncomingMessage & { ip?: string }).ip ?? ctx.ip;
+  return { ip, userAgent: ctx.get('user-agent') || null, requestId: ctx.get('x-request-id') || null };
 }
 
 export function attachProviderEvents(provider: Provider, realmId: string, auditWriter: AuditWriter, logger: Logger) {

@@ -2,30 +2,31 @@
 // Called by the provider pool (src/realms/provider-pool.ts) on first use and after a change.
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/config.js';
-import type { PrismaClient } from '../db/types.js';
 import type { Views } from '../http/views.js';
-import { createSigningKeysService } from '../modules/signing-keys/signing-keys.service.js';
 import type { AuditWriter } from '../modules/audit/audit-writer.js';
 import type { Logger } from '../observability/logger.js';
-import { createRealmScope, type RealmRecord, type RealmScope } from '../realms/realm-scope.js';
-import { deriveKey, createSealer } from '../security/encryption.js';
+import type { RealmRecord, RealmScope } from '../realms/realm-scope.js';
+import { deriveKey } from '../security/encryption.js';
+import type { Services } from '../services.js';
 import { verifySecret } from '../security/tokens.js';
 import { createAdapterFactory } from '../stores/oidc-adapter.js';
 import type { Stores } from '../stores/stores.js';
-import { CLAIMS_BY_SCOPE, createFindAccount } from './account.js';
+import { CLAIMS_BY_SCOPE, createFindAccount, OIDC_SCOPES } from './account.js';
 import { toClientMetadata } from './client-metadata.js';
 import { createLoadExistingGrant } from './grants.js';
+import { ROUTES } from './endpoints.js';
 import { createPages } from './pages.js';
 import { createResourceIndicators } from './resources.js';
+import { introspectionAllowed, revocationAllowed } from './token-policies.js';
 import { attachProviderEvents } from './provider-events.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
-  prisma: PrismaClient;
   stores: Stores;
   views: Views;
   logger: Logger;
   auditWriter: AuditWriter;
+  services: Services;
 }
 
 export interface RealmProvider {
@@ -40,11 +41,9 @@ export interface RealmProvider {
 export const realmPath = (name: string) => `/realms/${name}`;
 
 export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord): Promise<RealmProvider> {
-  const { config, prisma, stores, views, logger } = deps;
-  const scope = createRealmScope(prisma, realm);
+  const { config, stores, views, logger } = deps;
+  const { scope, signingKeys: keys } = deps.services.forRealm(realm);
   const lifetimes = scope.settings.tokenLifetimes;
-  const sealer = createSealer(config.masterKey, 'signing-keys');
-  const keys = createSigningKeysService(scope.signingKeys, sealer, realm.id);
   const [apps, resources] = await Promise.all([scope.apps.list(), scope.apiResources.list()]);
   let loaded = await keys.loadForProvider();
   if (!loaded.jwks.keys.length) {
@@ -65,7 +64,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     jwks: loaded.jwks,
     findAccount: createFindAccount(scope.users),
     claims: Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([k, v]) => [k, [...v]])),
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    scopes: [...OIDC_SCOPES],
     clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code'], response_types: ['code'] },
     // Only asymmetric algorithms: client secrets are stored hashed, so HS* (which would use the
     // secret as key) must never be negotiated.
@@ -84,44 +83,33 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     cookies: {
       keys: [cookieKey],
       long: { httpOnly: true, sameSite: 'lax', path, secure },
-      short: { httpOnly: true, sameSite: 'lax', path, secure },
+      // No path: oidc-provider then scopes each interaction's cookies to that interaction
+      // (/realms/<realm>/interaction/<uid>, /realms/<realm>/authorize/<uid>), so sign-ins open
+      // in two tabs do not overwrite each other; both paths stay inside the realm.
+      short: { httpOnly: true, sameSite: 'lax', secure },
     },
-    // Endpoint paths under the realm's issuer. /authorize and /userinfo are the names most
-    // clients and docs expect; discovery publishes them all (OpenID Connect Discovery §3).
-    routes: {
-      authorization: '/authorize',
-      token: '/token',
-      userinfo: '/userinfo',
-      jwks: '/jwks',
-      introspection: '/token/introspection',
-      revocation: '/token/revocation',
-      end_session: '/session/end',
-    },
+    // Endpoint paths under the realm's issuer; discovery publishes them (OpenID Connect Discovery §3).
+    routes: ROUTES,
     interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      introspection: {
-        enabled: true,
-        // RFC 7662 §4: the caller must be entitled to the answer. A client may introspect its own
-        // tokens; a confidential service app acts as a resource server for the whole realm.
-        allowedPolicy: async (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }, token: { clientId?: string }) =>
-          token.clientId === client.clientId || (client.clientAuthMethod !== 'none' && appsByClientId.get(client.clientId)?.type === 'service'),
-      },
-      // RFC 7009 §2.1: a client may revoke only tokens issued to it.
-      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
-      resourceIndicators: createResourceIndicators(resources, lifetimes.accessToken),
+      resourceIndicators: createResourceIndicators(resources, appsByClientId, lifetimes.accessToken),
       rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       // @types/oidc-provider models `features` as a union of whole-object profiles that rejects
       // plain combinations the runtime accepts (introspection + resource indicators).
     } as unknown as Configuration['features'],
-    loadExistingGrant: createLoadExistingGrant(scope.consents, appsByClientId),
+    loadExistingGrant: createLoadExistingGrant(scope.consents, appsByClientId, lifetimes),
     // Refresh tokens rotate on every use; replaying a rotated one revokes the grant (RFC 9700 §4.14.2).
     rotateRefreshToken: true,
     ttl: {
-      AccessToken: lifetimes.accessToken,
-      ClientCredentials: lifetimes.accessToken,
+      // A token for a registered API lives as long as that API says (src/oidc/resources.ts);
+      // a plain number here would override it.
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? lifetimes.accessToken,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? lifetimes.accessToken,
       IdToken: lifetimes.idToken,
       AuthorizationCode: lifetimes.authorizationCode,
       Interaction: 60 * 60,
@@ -140,13 +128,19 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   };
 
   const provider = new Provider(`${config.baseUrl}${path}`, configuration);
-  provider.proxy = config.trustProxy;
-  // Stored "client_secret" is the SHA-256 of the secret: compare hashes in constant time.
+  // Koa reads X-Forwarded-Proto (secure cookies) only with proxy on. Client addresses are
+  // taken from Express's req.ip (see provider-events.ts), which honours the trusted hop count.
+  provider.proxy = config.trustProxy !== false;
+  compareHashedClientSecrets(provider);
+  attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
+  return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
+}
+
+/** Stored "client_secret" is the SHA-256 of the secret: compare hashes in constant time. */
+export function compareHashedClientSecrets(provider: Provider) {
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return Promise.resolve(!!this.clientSecret && verifySecret(actual, this.clientSecret));
   } as never;
-  attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
-  return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
 }
 
 function safeOrigin(uri: string): string | undefined {

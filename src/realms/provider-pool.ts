@@ -1,6 +1,8 @@
 // One Provider per realm (panva/node-oidc-provider#95), built lazily from the database and kept
 // in a bounded LRU. A realm change announced on RealmEvents (by any instance) evicts the entry
-// everywhere; a key activation or expiry evicts it when due. Concurrent first requests share one build.
+// everywhere; a key activation or expiry evicts it when due. Concurrent first requests share one
+// build, but never one that started before the latest change: that build may lack what changed
+// (a just-created app would be an unknown client).
 import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../db/types.js';
 import type { RealmEvents } from '../stores/realm-events.js';
@@ -30,6 +32,8 @@ export function createProviderPool(opts: {
   const evict = (name: string) => {
     generation.set(name, (generation.get(name) ?? 0) + 1);
     cache.delete(name);
+    // Requests from now on start a fresh build; those already waiting keep the one they joined.
+    building.delete(name);
   };
   opts.events.onChanged(evict);
 
@@ -49,12 +53,14 @@ export function createProviderPool(opts: {
     async get(name) {
       const hit = cache.get(name);
       if (hit) return hit;
-      let pending = building.get(name);
-      if (!pending) {
-        pending = build(name).finally(() => building.delete(name));
-        building.set(name, pending);
-      }
-      return pending;
+      const pending = building.get(name);
+      if (pending) return pending;
+      const started: Promise<RealmProvider | undefined> = build(name).finally(() => {
+        // Only our own entry: after an evict, the entry is a newer build's.
+        if (building.get(name) === started) building.delete(name);
+      });
+      building.set(name, started);
+      return started;
     },
     evict,
     size: () => cache.size,

@@ -2,6 +2,7 @@
 // res.locals; everything below reads it through realmOf(res) and never re-derives the realm.
 import type { NextFunction, Request, Response } from 'express';
 import type { RealmProvider } from '../oidc/provider-factory.js';
+import { sendOAuthError } from '../http/oauth-error.js';
 import type { Views } from '../http/views.js';
 import type { ProviderPool } from './provider-pool.js';
 import { REALM_NAME_PATTERN } from './realm-scope.js';
@@ -11,10 +12,10 @@ export function resolveRealm(pool: ProviderPool, views: Views) {
     const name = String(req.params.realm);
     const found = REALM_NAME_PATTERN.test(name) ? await pool.get(name) : undefined;
     if (!found) {
-      const body = { error: 'not_found', error_description: 'no such realm' };
-      if (req.accepts(['json', 'html']) === 'html') {
-        views.send(res, 'error', { title: 'Realm not found', message: 'There is no realm at this address.', code: 'realm_not_found', requestId: req.id }, 404);
-      } else res.status(404).json(body);
+      sendOAuthError(req, res, views, {
+        status: 404, error: 'not_found', description: 'no such realm',
+        title: 'Realm not found', message: 'There is no realm at this address.', code: 'realm_not_found',
+      });
       return;
     }
     res.locals.realm = found;

@@ -1,14 +1,15 @@
 // Opaque credentials (API keys, client secrets): 256 random bits, stored only as SHA-256.
 // A fast hash is enough for high-entropy secrets (no dictionary to try); comparisons are
 // constant-time so a timing side channel can't reveal how much of a guess matched.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** One-shot hash(): it runs on every token request (client secrets), and a Hash object costs more. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  return hash('sha256', value, 'base64url');
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

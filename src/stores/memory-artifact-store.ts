@@ -1,37 +1,54 @@
 // In-process ArtifactStore for the single-instance default: entries expire like Redis keys.
 import { LRUCache } from 'lru-cache';
 import type { AdapterPayload } from 'oidc-provider';
-import type { ArtifactStore } from './oidc-adapter.js';
+import { modelOfKey, UNAUTHENTICATED, type ArtifactStore } from './oidc-adapter.js';
 
 type Entry = { payload?: AdapterPayload; pointer?: string; group?: Set<string> };
 
-export function createMemoryArtifactStore(max = 200_000): ArtifactStore {
-  // Bounded so an abusive client can't grow the heap without limit; the least recently used
-  // artifacts go first. ttl is per entry, in milliseconds.
-  const cache = new LRUCache<string, Entry>({ max, ttlAutopurge: false });
+export interface MemoryArtifactLimits {
+  /** Sessions, grants, codes, tokens and their indexes: made only by signed-in users and authenticated clients. */
+  authenticated: number;
+  /** Interactions, pushed requests, replay records: anyone can make them (UNAUTHENTICATED). */
+  unauthenticated: number;
+}
+
+export const DEFAULT_MEMORY_ARTIFACT_LIMITS: MemoryArtifactLimits = { authenticated: 200_000, unauthenticated: 20_000 };
+
+export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT_MEMORY_ARTIFACT_LIMITS): ArtifactStore {
+  // Two bounded LRUs, so memory stays bounded and the least recently used go first, but an
+  // unauthenticated flood (each GET /authorize stores a 1-hour Interaction) only evicts other
+  // unauthenticated artifacts: never a session, a refresh token or a grant group, whose loss
+  // would sign users out or let revocation miss tokens. ttl is per entry, in milliseconds.
+  const authenticated = new LRUCache<string, Entry>({ max: limits.authenticated, ttlAutopurge: false });
+  const unauthenticated = new LRUCache<string, Entry>({ max: limits.unauthenticated, ttlAutopurge: false });
+  const cacheFor = (key: string) => (UNAUTHENTICATED.has(modelOfKey(key) ?? '') ? unauthenticated : authenticated);
   const opts = (ttl?: number) => (ttl ? { ttl: ttl * 1000 } : {});
   return {
     async set(key, payload, ttl) {
-      cache.set(key, { payload: structuredClone(payload) }, opts(ttl));
+      cacheFor(key).set(key, { payload: structuredClone(payload) }, opts(ttl));
     },
     async get(key) {
-      const payload = cache.get(key)?.payload;
+      const payload = cacheFor(key).get(key)?.payload;
       return payload ? structuredClone(payload) : undefined;
     },
     async del(key) {
-      cache.delete(key);
+      cacheFor(key).delete(key);
     },
     async consume(key, at) {
-      const entry = cache.get(key);
-      if (entry?.payload) entry.payload = { ...entry.payload, consumed: at };
+      // Check and mark with no await in between: atomic in one process (RFC 6749 §4.1.2).
+      const entry = cacheFor(key).get(key);
+      if (!entry?.payload || entry.payload.consumed) return false;
+      entry.payload = { ...entry.payload, consumed: at };
+      return true;
     },
     async setPointer(key, target, ttl) {
-      cache.set(key, { pointer: target }, opts(ttl));
+      cacheFor(key).set(key, { pointer: target }, opts(ttl));
     },
     async getPointer(key) {
-      return cache.get(key)?.pointer;
+      return cacheFor(key).get(key)?.pointer;
     },
     async addToGroup(group, key, ttl) {
+      const cache = cacheFor(group);
       const entry = cache.get(group);
       const remaining = cache.getRemainingTTL(group);
       const members = entry?.group ?? new Set<string>();
@@ -40,8 +57,8 @@ export function createMemoryArtifactStore(max = 200_000): ArtifactStore {
       cache.set(group, { group: members }, ttlMs ? { ttl: ttlMs } : {});
     },
     async deleteGroup(group) {
-      for (const key of cache.get(group)?.group ?? []) cache.delete(key);
-      cache.delete(group);
+      for (const key of cacheFor(group).get(group)?.group ?? []) cacheFor(key).delete(key);
+      cacheFor(group).delete(group);
     },
   };
 }

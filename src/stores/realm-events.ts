@@ -1,23 +1,37 @@
 // Tells every running Gatehouse process that a realm's settings, apps or keys changed, so each
 // drops its cached Provider and rebuilds it from the database on the next request. With Redis
 // this is pub/sub (all instances); without, an in-process emitter (the only instance).
+//
+// Announcing is best effort: it happens after the change is committed, so failing it must not
+// fail the request that made the change (the caller would see a 500 for a saved change, and a new
+// app's one-time client secret would be lost). A lost announcement is bounded by the provider
+// pool's max age (src/realms/provider-pool.ts).
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 
 export interface RealmEvents {
-  /** Announces a change to every instance, this one included. */
+  /** Announces a change to every instance, this one included. Never rejects: failures go to onPublishError. */
   publishChanged(realmName: string): Promise<void>;
   onChanged(listener: (realmName: string) => void): void;
   close(): Promise<void>;
 }
 
+export interface RealmEventsOptions {
+  /** An announcement could not be made (Redis unreachable, a listener threw); it is dropped. */
+  onPublishError(err: unknown, realmName: string): void;
+}
+
 const CHANNEL = 'gatehouse:realm-changed';
 
-export function createLocalRealmEvents(): RealmEvents {
+export function createLocalRealmEvents(opts: RealmEventsOptions): RealmEvents {
   const emitter = new EventEmitter();
   return {
     async publishChanged(name) {
-      emitter.emit('changed', name);
+      try {
+        emitter.emit('changed', name);
+      } catch (err) {
+        opts.onPublishError(err, name);
+      }
     },
     onChanged(listener) {
       emitter.on('changed', listener);
@@ -28,7 +42,7 @@ export function createLocalRealmEvents(): RealmEvents {
   };
 }
 
-export async function createRedisRealmEvents(publisher: Redis, subscriber: Redis): Promise<RealmEvents> {
+export async function createRedisRealmEvents(publisher: Redis, subscriber: Redis, opts: RealmEventsOptions): Promise<RealmEvents> {
   const emitter = new EventEmitter();
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === CHANNEL) emitter.emit('changed', message);
@@ -36,7 +50,18 @@ export async function createRedisRealmEvents(publisher: Redis, subscriber: Redis
   await subscriber.subscribe(CHANNEL);
   return {
     async publishChanged(name) {
-      await publisher.publish(CHANNEL, name);
+      try {
+        await publisher.publish(CHANNEL, name);
+      } catch (err) {
+        opts.onPublishError(err, name);
+        // Our own subscription will not hear it either: tell this instance directly, so at least
+        // the instance that made the change serves it at once.
+        try {
+          emitter.emit('changed', name);
+        } catch (listenerErr) {
+          opts.onPublishError(listenerErr, name);
+        }
+      }
     },
     onChanged(listener) {
       emitter.on('changed', listener);

@@ -4,12 +4,22 @@ import type { Redis } from 'ioredis';
 import type { AdapterPayload } from 'oidc-provider';
 import type { ArtifactStore } from './oidc-adapter.js';
 
+/**
+ * Marks KEYS[1] consumed unless it already is; 1 when this call marked it. A missing key is left
+ * alone (HSETNX would create it without a TTL): it expired or was revoked, so it is not usable.
+ */
+const CONSUME_ONCE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1])`;
+
 export function createRedisArtifactStore(redis: Redis, prefix = 'gh:'): ArtifactStore {
   const k = (key: string) => prefix + key;
   return {
     async set(key, payload, ttl) {
       // A hash, so consume() can mark it without a read-modify-write race.
       const multi = redis.multi().del(k(key)).hset(k(key), 'payload', JSON.stringify(payload));
+      // Kept where consume()'s compare-and-set looks for it.
+      if (payload.consumed) multi.hset(k(key), 'consumed', String(payload.consumed));
       if (ttl) multi.expire(k(key), ttl);
       await multi.exec();
     },
@@ -23,8 +33,9 @@ export function createRedisArtifactStore(redis: Redis, prefix = 'gh:'): Artifact
       await redis.del(k(key));
     },
     async consume(key, at) {
-      // Only mark existing keys: HSET on a missing key would create one without a TTL.
-      await redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'consumed', ARGV[1]) end", 1, k(key), String(at));
+      // One script, so the check and the mark are atomic across every instance (RFC 6749 §4.1.2).
+      const marked = await redis.eval(CONSUME_ONCE, 1, k(key), String(at));
+      return marked === 1;
     },
     async setPointer(key, target, ttl) {
       if (ttl) await redis.set(k(key), target, 'EX', ttl);

@@ -1,24 +1,20 @@
 // The authorization code flow end to end, driven by the certified openid-client 6, in two realms.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, buildRealm, buildUser } from '../support/builders.js';
-import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
+import { useGatehouse } from '../support/gatehouse.js';
 import { discover, oidc, signIn } from '../support/relying-party.js';
 
-let gh: TestGatehouse;
+const gh = useGatehouse();
 beforeAll(async () => {
-  gh = await startTestGatehouse();
-});
-afterAll(async () => {
-  await gh?.close();
 });
 
 const REDIRECT = 'http://localhost:8080/cb';
 
 async function setUpRealm() {
-  const realm = await buildRealm(gh);
-  const { app, clientSecret } = await buildApp(gh, realm);
-  const user = await buildUser(gh, realm);
-  const issuer = `${gh.url}/realms/${realm.name}`;
+  const realm = await buildRealm(gh());
+  const { app, clientSecret } = await buildApp(gh(), realm);
+  const user = await buildUser(gh(), realm);
+  const issuer = `${gh().url}/realms/${realm.name}`;
   const config = await discover(issuer, app.clientId, clientSecret);
   return { realm, app, clientSecret: clientSecret!, user, issuer, config };
 }
@@ -29,7 +25,7 @@ describe.each(['first', 'second'])('code flow in the %s realm', () => {
     expect(config.serverMetadata().issuer).toBe(issuer);
     expect(config.serverMetadata().code_challenge_methods_supported).toContain('S256');
 
-    const { tokens, pages, browser } = await signIn(config, gh.url, {
+    const { tokens, pages, browser } = await signIn(config, gh().url, {
       email: user.email, password: user.password, redirectUri: REDIRECT, scope: 'openid profile email offline_access', prompt: 'consent',
     });
     expect(pages.some((p) => p.includes('Allow access?'))).toBe(true);
@@ -51,7 +47,7 @@ describe.each(['first', 'second'])('code flow in the %s realm', () => {
     expect((await oidc.tokenIntrospection(config, rotated.access_token)).active).toBe(false);
 
     // A fresh sign-in reuses the session and the remembered consent: no login or consent page.
-    const again = await signIn(config, gh.url, { email: user.email, password: 'unused', redirectUri: REDIRECT, browser });
+    const again = await signIn(config, gh().url, { email: user.email, password: 'unused', redirectUri: REDIRECT, browser });
     expect(again.pages).toEqual([]);
     const introspected = await oidc.tokenIntrospection(config, again.tokens.access_token);
     expect(introspected).toMatchObject({ active: true, sub: user.id, client_id: app.clientId });
@@ -76,11 +72,12 @@ describe.each(['first', 'second'])('code flow in the %s realm', () => {
 
 describe('client_credentials', () => {
   it('issues an opaque token to a service app and a verifiable RFC 9068 JWT for a registered API', async () => {
-    const realm = await buildRealm(gh);
-    const { app, clientSecret } = await buildApp(gh, realm, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
-    await gh.prisma.apiResource.create({ data: { realmId: realm.id, identifier: 'https://api.example.com', name: 'API', scopes: ['read', 'write'] } });
-    await gh.services.realms.changed(realm.name);
-    const issuer = `${gh.url}/realms/${realm.name}`;
+    const realm = await buildRealm(gh());
+    await gh().services.forRealm(realm).apiResources.create({ identifier: 'https://api.example.com', name: 'API', scopes: ['read', 'write'] }, { actor: 'test' });
+    const { app, clientSecret } = await buildApp(gh(), realm, {
+      type: 'service', redirectUris: [], postLogoutRedirectUris: [], apiAccess: [{ resource: 'https://api.example.com', scopes: ['read'] }],
+    });
+    const issuer = `${gh().url}/realms/${realm.name}`;
     const config = await discover(issuer, app.clientId, clientSecret);
 
     const opaque = await oidc.clientCredentialsGrant(config);
@@ -95,8 +92,8 @@ describe('client_credentials', () => {
     expect(payload.exp! - payload.iat!).toBe(15 * 60);
 
     // Each grant is audited (batched writes: flush to read them now).
-    await gh.auditWriter.flush();
-    const audited = await gh.prisma.auditEvent.findMany({ where: { realmId: realm.id, action: 'token.granted' } });
+    await gh().auditWriter.flush();
+    const audited = await gh().prisma.auditEvent.findMany({ where: { realmId: realm.id, action: 'token.granted' } });
     expect(audited).toHaveLength(2);
     expect(audited[0]).toMatchObject({ actor: `app:${app.clientId}`, ip: '127.0.0.1', data: { grantType: 'client_credentials' } });
     expect(audited[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);

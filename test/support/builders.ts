@@ -2,13 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateAppInput } from '../../src/modules/apps/apps.schemas.js';
 import type { CreateUserInput } from '../../src/modules/users/users.service.js';
+import type { TokenLifetimesPatch } from '../../src/realms/realm-settings.js';
 import type { Gatehouse } from '../../src/server.js';
 
 const actor = { actor: 'test' };
 export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-export async function buildRealm(gh: Gatehouse, overrides: { name?: string; ownerId?: string | null } = {}) {
-  return gh.services.realms.create({ name: overrides.name ?? unique('realm'), ownerId: overrides.ownerId ?? null }, actor);
+export async function buildRealm(gh: Gatehouse, overrides: { name?: string; ownerId?: string | null; tokenLifetimes?: TokenLifetimesPatch } = {}) {
+  return gh.services.realms.create({ name: overrides.name ?? unique('realm'), tokenLifetimes: overrides.tokenLifetimes }, overrides.ownerId ?? null, actor);
 }
 
 type Realm = Awaited<ReturnType<typeof buildRealm>>;

@@ -1,6 +1,7 @@
 // Starts a real Gatehouse (HTTP server, PostgreSQL, Redis when REDIS_URL is set) on a free port
 // with its own fresh database. Tests talk to it over HTTP like any client.
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +17,11 @@ export interface TestGatehouse extends Gatehouse {
   logLines: string[];
 }
 
-/** `shareWith`: a second instance on the same database, master key (and Redis, when set), like a cluster. */
-export async function startTestGatehouse(env: Record<string, string> = {}, opts: { shareWith?: TestGatehouse } = {}): Promise<TestGatehouse> {
+/**
+ * `shareWith`: a second instance on the same database, master key (and Redis, when set), like a cluster.
+ * `shutdownGraceMs`: how long close() waits for requests in flight.
+ */
+export async function startTestGatehouse(env: Record<string, string> = {}, opts: { shareWith?: TestGatehouse; shutdownGraceMs?: number } = {}): Promise<TestGatehouse> {
   const db = opts.shareWith ? { url: opts.shareWith.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const port = await findFreePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
@@ -44,7 +48,7 @@ export async function startTestGatehouse(env: Record<string, string> = {}, opts:
     RATE_LIMIT_TOKEN_PER_IP: '10000',
     ...env,
   };
-  const gatehouse = await startGatehouse(config, { logger: createLogger(config.LOG_LEVEL, sink) });
+  const gatehouse = await startGatehouse(config, { logger: createLogger(config.LOG_LEVEL, sink), shutdownGraceMs: opts.shutdownGraceMs });
   const closeServer = gatehouse.close.bind(gatehouse);
   return Object.assign(gatehouse, {
     logLines,
@@ -55,4 +59,22 @@ export async function startTestGatehouse(env: Record<string, string> = {}, opts:
       await rm(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * A Gatehouse for the enclosing file or describe block: started before its tests, closed after.
+ * `opts` is read at start time (e.g. to share another instance's database).
+ */
+export function useGatehouse(env: Record<string, string> = {}, opts: () => Parameters<typeof startTestGatehouse>[1] = () => ({})): () => TestGatehouse {
+  let gh: TestGatehouse | undefined;
+  beforeAll(async () => {
+    gh = await startTestGatehouse(env, opts());
+  });
+  afterAll(async () => {
+    await gh?.close();
+  });
+  return () => {
+    if (!gh) throw new Error('the Gatehouse is not started yet');
+    return gh;
+  };
 }

@@ -11,6 +11,7 @@ export interface NewApiResource {
 export function createApiResourcesRepo(db: Db, realmId: string) {
   return {
     list: () => db.apiResource.findMany({ where: { realmId }, orderBy: { createdAt: 'asc' } }),
+    findById: (id: string) => db.apiResource.findUnique({ where: { realmId_id: { realmId, id } } }),
     findByIdentifier: (identifier: string) => db.apiResource.findUnique({ where: { realmId_identifier: { realmId, identifier } } }),
     create: (resource: NewApiResource) => db.apiResource.create({ data: { realmId, ...resource } }),
   };

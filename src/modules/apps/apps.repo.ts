@@ -1,6 +1,6 @@
 // OAuth clients ("apps") of one realm.
 import type { Db } from '../../db/types.js';
-import type { AppType } from '../../generated/prisma/client.js';
+import type { AppType, Prisma } from '../../generated/prisma/client.js';
 
 export interface NewApp {
   clientId: string;
@@ -11,7 +11,10 @@ export interface NewApp {
   postLogoutRedirectUris: string[];
   grantTypes: string[];
   firstParty: boolean;
+  apiAccess: Prisma.InputJsonValue;
 }
+
+export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess'>>;
 
 export function createAppsRepo(db: Db, realmId: string) {
   return {
@@ -19,6 +22,7 @@ export function createAppsRepo(db: Db, realmId: string) {
     findById: (id: string) => db.app.findUnique({ where: { realmId_id: { realmId, id } } }),
     findByClientId: (clientId: string) => db.app.findUnique({ where: { realmId_clientId: { realmId, clientId } } }),
     create: (app: NewApp) => db.app.create({ data: { realmId, ...app } }),
+    update: (id: string, changes: AppChanges) => db.app.update({ where: { realmId_id: { realmId, id } }, data: changes }),
   };
 }
 

@@ -1,6 +1,7 @@
 // App (OAuth client) input rules. Redirect URIs are matched exactly by the provider
 // (RFC 9700 §4.1.3), so they are validated strictly here.
 import { z } from 'zod';
+import { parseAbsoluteUri, text } from '../../http/validate.js';
 
 export const APP_TYPES = ['web', 'spa', 'native', 'service'] as const;
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
@@ -9,13 +10,8 @@ const isLoopback = (u: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(u.ho
 
 /** RFC 6749 §3.1.2: absolute, no fragment. https, except loopback http for development and native apps (RFC 8252 §7.3). */
 function redirectUriProblem(raw: string, type: (typeof APP_TYPES)[number]): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'must be an absolute URI';
-  }
-  if (url.hash || raw.includes('#')) return 'must not contain a fragment';
+  const { url, problem } = parseAbsoluteUri(raw);
+  if (!url) return problem;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') return isLoopback(url) ? undefined : 'http is only allowed for localhost; use https';
   // RFC 8252 §7.1: private-use schemes for native apps, in reverse-domain form.
@@ -23,14 +19,27 @@ function redirectUriProblem(raw: string, type: (typeof APP_TYPES)[number]): stri
   return type === 'native' ? 'use https, a loopback http URI or a reverse-domain private-use scheme' : 'must use https';
 }
 
+/** An API a service app may call with client_credentials tokens, and the scopes it may get. */
+const apiAccessEntry = z.object({ resource: text().max(2000), scopes: z.array(z.string().max(200)).min(1).max(100) }).strict();
+
+/** The fields an app can be created with and later changed. */
+const fields = {
+  name: text().trim().min(1).max(200),
+  redirectUris: z.array(text().max(2000)).max(50),
+  postLogoutRedirectUris: z.array(text().max(2000)).max(50),
+  firstParty: z.boolean(),
+  apiAccess: z.array(apiAccessEntry).max(50),
+};
+
 export const createAppSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: fields.name,
     type: z.enum(APP_TYPES),
-    redirectUris: z.array(z.string().max(2000)).max(50).default([]),
-    postLogoutRedirectUris: z.array(z.string().max(2000)).max(50).default([]),
+    redirectUris: fields.redirectUris.default([]),
+    postLogoutRedirectUris: fields.postLogoutRedirectUris.default([]),
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).max(3).optional(),
-    firstParty: z.boolean().default(false),
+    firstParty: fields.firstParty.default(false),
+    apiAccess: fields.apiAccess.default([]),
   })
   .strict()
   .superRefine((app, ctx) => {
@@ -49,9 +58,30 @@ export const createAppSchema = z
     if (grants.includes('authorization_code') && app.redirectUris.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'at least one redirect URI is required for the authorization code flow' });
     }
+    // Apps that sign users in get API scopes through the user's consent; only a service app
+    // acts on its own authority, so only its access is granted here.
+    if (app.type !== 'service' && app.apiAccess.length) {
+      ctx.addIssue({ code: 'custom', path: ['apiAccess'], message: 'only service apps (client_credentials) are given API access directly' });
+    }
+    app.apiAccess.forEach((entry, i) => {
+      if (app.apiAccess.findIndex((e) => e.resource === entry.resource) !== i) ctx.addIssue({ code: 'custom', path: ['apiAccess', i, 'resource'], message: 'is listed twice' });
+    });
   });
 
+/** A change to an existing app: any of its changeable fields. Its type and grant types are fixed. */
+export const updateAppSchema = z
+  .object({
+    name: fields.name.optional(),
+    redirectUris: fields.redirectUris.optional(),
+    postLogoutRedirectUris: fields.postLogoutRedirectUris.optional(),
+    firstParty: fields.firstParty.optional(),
+    apiAccess: fields.apiAccess.optional(),
+  })
+  .strict();
+
 export type CreateAppInput = z.input<typeof createAppSchema>;
+export type UpdateAppInput = z.input<typeof updateAppSchema>;
+export type ApiAccess = z.infer<typeof apiAccessEntry>[];
 
 export function defaultGrantTypes(type: (typeof APP_TYPES)[number]): string[] {
   return type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token'];

@@ -1,13 +1,14 @@
 // Apps of one realm. A confidential app's secret is generated here, returned once, and stored
 // only as SHA-256. Every change is announced so every instance rebuilds the realm's provider.
-import { Prisma, type App } from '../../generated/prisma/client.js';
+import type { App } from '../../generated/prisma/client.js';
+import { problems, type FieldError } from '../../http/problem.js';
 import { parseOrThrow } from '../../http/validate.js';
 import { isConfidential } from '../../oidc/client-metadata.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import { randomToken, sha256 } from '../../security/tokens.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
 import type { Actor } from '../audit/actor.js';
-import { createAppSchema, defaultGrantTypes, type CreateAppInput } from './apps.schemas.js';
+import { createAppSchema, defaultGrantTypes, updateAppSchema, type ApiAccess, type CreateAppInput, type UpdateAppInput } from './apps.schemas.js';
 
 export interface AppView {
   id: string;
@@ -18,12 +19,32 @@ export interface AppView {
   postLogoutRedirectUris: string[];
   grantTypes: string[];
   firstParty: boolean;
+  apiAccess: ApiAccess;
   createdAt: string;
 }
 
+/** The stored apiAccess column (written only through this service, so it has the validated shape). */
+export const apiAccessOf = (app: Pick<App, 'apiAccess'>) => (Array.isArray(app.apiAccess) ? (app.apiAccess as unknown as ApiAccess) : []);
+
 export function toAppView(app: App): AppView {
   const { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty } = app;
-  return { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, createdAt: app.createdAt.toISOString() };
+  return { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(app), createdAt: app.createdAt.toISOString() };
+}
+
+/** Each API in `access` must be registered in this realm and define the scopes asked for. */
+async function checkApiAccess(scope: RealmScope, access: ApiAccess) {
+  const errors: FieldError[] = [];
+  for (const [i, entry] of access.entries()) {
+    const resource = await scope.apiResources.findByIdentifier(entry.resource);
+    if (!resource) {
+      errors.push({ path: `apiAccess.${i}.resource`, code: 'unknown_resource', message: 'is not an API resource of this realm' });
+      continue;
+    }
+    entry.scopes.forEach((s, j) => {
+      if (!resource.scopes.includes(s)) errors.push({ path: `apiAccess.${i}.scopes.${j}`, code: 'unknown_scope', message: `is not a scope of ${resource.identifier}` });
+    });
+  }
+  if (errors.length) throw problems.validation(errors);
 }
 
 export function createAppsService(scope: RealmScope, events: RealmEvents) {
@@ -38,15 +59,17 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
       const data = parseOrThrow(createAppSchema, input);
       const clientSecret = isConfidential(data) ? `ghs_${randomToken(32)}` : undefined;
       const app = await scope.inTransaction(async (tx) => {
+        await checkApiAccess(tx, data.apiAccess);
         const created = await tx.apps.create({
-        clientId: `app_${randomToken(12)}`,
-        name: data.name,
-        type: data.type,
-        clientSecretHash: clientSecret ? sha256(clientSecret) : null,
-        redirectUris: data.redirectUris,
-        postLogoutRedirectUris: data.postLogoutRedirectUris,
-        grantTypes: data.grantTypes ?? defaultGrantTypes(data.type),
-        firstParty: data.firstParty,
+          clientId: `app_${randomToken(12)}`,
+          name: data.name,
+          type: data.type,
+          clientSecretHash: clientSecret ? sha256(clientSecret) : null,
+          redirectUris: data.redirectUris,
+          postLogoutRedirectUris: data.postLogoutRedirectUris,
+          grantTypes: data.grantTypes ?? defaultGrantTypes(data.type),
+          firstParty: data.firstParty,
+          apiAccess: data.apiAccess,
         });
         await tx.audit.append({ ...actor, action: 'app.created', target: `app:${created.clientId}` });
         return created;
@@ -54,8 +77,23 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
       await events.publishChanged(scope.realm.name);
       return { app: toAppView(app), clientSecret };
     },
+    /** Changes what `changes` names; the result must pass the same rules as a new app. Null: no such app. */
+    async update(id: string, input: UpdateAppInput, actor: Actor) {
+      const changes = parseOrThrow(updateAppSchema, input);
+      const app = await scope.inTransaction(async (tx) => {
+        const current = await tx.apps.findById(id).catch(() => null);
+        if (!current) return null;
+        const { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty } = current;
+        const merged = parseOrThrow(createAppSchema, { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(current), ...changes });
+        if (changes.apiAccess) await checkApiAccess(tx, merged.apiAccess);
+        const updated = await tx.apps.update(id, changes);
+        await tx.audit.append({ ...actor, action: 'app.updated', target: `app:${updated.clientId}`, data: { changed: Object.keys(changes) } });
+        return updated;
+      });
+      if (app) await events.publishChanged(scope.realm.name);
+      return app && toAppView(app);
+    },
   };
 }
 
 export type AppsService = ReturnType<typeof createAppsService>;
-export { Prisma };

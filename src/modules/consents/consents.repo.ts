@@ -4,14 +4,22 @@ import type { Db } from '../../db/types.js';
 export function createConsentsRepo(db: Db, realmId: string) {
   return {
     find: (userId: string, appId: string) => db.consent.findUnique({ where: { realmId_userId_appId: { realmId, userId, appId } } }),
+    /**
+     * Adds `scopes` to what the user granted the app, in one statement: a read-then-write would let
+     * two concurrent consents (two tabs, two instances) each overwrite the other's scopes. ON
+     * CONFLICT DO UPDATE locks the row and merges into its latest version. Scopes are kept
+     * distinct and sorted by code point (COLLATE "C"), like a JavaScript sort().
+     * updatedAt has no database default (Prisma's @updatedAt sets it): set here, in UTC like Prisma.
+     */
     async remember(userId: string, appId: string, scopes: string[]) {
-      const existing = await db.consent.findUnique({ where: { realmId_userId_appId: { realmId, userId, appId } } });
-      const merged = [...new Set([...(existing?.scopes ?? []), ...scopes])].sort();
-      await db.consent.upsert({
-        where: { realmId_userId_appId: { realmId, userId, appId } },
-        create: { realmId, userId, appId, scopes: merged },
-        update: { scopes: merged },
-      });
+      await db.$executeRaw`
+        INSERT INTO "Consent" ("realmId", "userId", "appId", "scopes", "updatedAt")
+        VALUES (${realmId}::uuid, ${userId}::uuid, ${appId}::uuid,
+                ARRAY(SELECT DISTINCT s COLLATE "C" FROM unnest(${scopes}::text[]) AS t(s) ORDER BY 1),
+                now() AT TIME ZONE 'UTC')
+        ON CONFLICT ("realmId", "userId", "appId") DO UPDATE SET
+          "scopes" = ARRAY(SELECT DISTINCT s COLLATE "C" FROM unnest("Consent"."scopes" || EXCLUDED."scopes") AS t(s) ORDER BY 1),
+          "updatedAt" = EXCLUDED."updatedAt"`;
     },
   };
 }

@@ -1,55 +1,91 @@
 // Realms: created by a developer account (a user of the reserved `admin` realm), each with its
 // own signing keys from the start. Only this service creates realms, so every realm has keys.
+// A settings change is announced so every instance rebuilds the realm's provider.
 import type { PrismaClient } from '../../db/types.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import { Prisma, type Realm } from '../../generated/prisma/client.js';
 import { problems } from '../../http/problem.js';
-import { ADMIN_REALM, createRealmScope, REALM_NAME_PATTERN } from '../../realms/realm-scope.js';
-import { realmSettingsSchema, type RealmSettings } from '../../realms/realm-settings.js';
+import { parseOrThrow, toFieldErrors } from '../../http/validate.js';
+import { ADMIN_REALM, createRealmScope } from '../../realms/realm-scope.js';
+import { parseRealmSettings, realmSettingsSchema, withTokenLifetimes, type RealmSettings, type TokenLifetimesPatch } from '../../realms/realm-settings.js';
 import type { Sealer } from '../../security/encryption.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
 import { createSigningKeysService } from '../signing-keys/signing-keys.service.js';
 import type { Actor } from '../audit/actor.js';
+import { createRealmSchema, updateRealmSchema, type CreateRealmInput, type UpdateRealmInput } from './realms.schemas.js';
 
 /** Names that would collide with routes or confuse users. */
 const RESERVED = new Set([ADMIN_REALM, 'api', 'www', 'static', 'assets', 'healthz', 'readyz', 'system']);
 
-export interface CreateRealmInput {
+export interface RealmView {
+  id: string;
   name: string;
-  displayName?: string;
-  ownerId: string | null;
-  settings?: Partial<RealmSettings>;
+  displayName: string;
+  issuer: string;
+  tokenLifetimes: RealmSettings['tokenLifetimes'];
+  createdAt: string;
 }
 
-export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents }) {
+/** `settings` with the lifetimes patch applied, or a 400 naming the bad field. */
+function settingsWith(settings: RealmSettings, patch: TokenLifetimesPatch | undefined): RealmSettings {
+  if (!patch) return settings;
+  const result = withTokenLifetimes(settings, patch);
+  if (!result.success) throw problems.validation(toFieldErrors(result.error));
+  return result.data;
+}
+
+export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string }) {
   const { prisma, sealer, events } = deps;
 
-  async function create(input: CreateRealmInput, actor: Actor, opts: { allowReserved?: boolean } = {}) {
-    if (!REALM_NAME_PATTERN.test(input.name)) {
-      throw problems.validation([{ path: 'name', code: 'invalid_string', message: 'lower-case letters, digits and hyphens, 1-63 characters' }]);
-    }
-    if (RESERVED.has(input.name) && !opts.allowReserved) throw problems.conflict('realm_name_reserved', `"${input.name}" is a reserved realm name.`);
-    const settings = realmSettingsSchema.parse(input.settings ?? {});
+  async function create(input: CreateRealmInput, ownerId: string | null, actor: Actor, opts: { allowReserved?: boolean } = {}) {
+    const data = parseOrThrow(createRealmSchema, input);
+    if (RESERVED.has(data.name) && !opts.allowReserved) throw problems.conflict('realm_name_reserved', `"${data.name}" is a reserved realm name.`);
+    const settings = settingsWith(realmSettingsSchema.parse({}), data.tokenLifetimes);
     try {
       // One transaction: a realm never exists without its keys and audit record.
       return await prisma.$transaction(async (tx) => {
         const realm = await tx.realm.create({
-          data: { name: input.name, displayName: input.displayName ?? input.name, ownerId: input.ownerId, settings: settings as Prisma.InputJsonValue },
+          data: { name: data.name, displayName: data.displayName ?? data.name, ownerId, settings: settings as Prisma.InputJsonValue },
         });
         const scope = createRealmScope(tx, realm, true);
-        await createSigningKeysService(scope.signingKeys, sealer, realm.id).ensureInitialKeys();
+        await createSigningKeysService(scope, sealer).ensureInitialKeys();
         await scope.audit.append({ ...actor, action: 'realm.created', target: `realm:${realm.name}` });
         return realm;
       }, { timeout: 15_000 });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        throw problems.conflict('realm_exists', `A realm named "${input.name}" already exists.`);
+        throw problems.conflict('realm_exists', `A realm named "${data.name}" already exists.`);
       }
       throw err;
     }
   }
 
+  /** Changes the display name and token lifetimes; running providers pick the change up at once. */
+  async function update(realm: Realm, input: UpdateRealmInput, actor: Actor) {
+    const data = parseOrThrow(updateRealmSchema, input);
+    const settings = settingsWith(parseRealmSettings(realm.settings), data.tokenLifetimes);
+    const updated = await prisma.$transaction(async (tx) => {
+      const row = await tx.realm.update({
+        where: { id: realm.id },
+        data: { ...(data.displayName ? { displayName: data.displayName } : {}), settings: settings as Prisma.InputJsonValue },
+      });
+      await createRealmScope(tx, row, true).audit.append({ ...actor, action: 'realm.updated', target: `realm:${row.name}`, data: data as Prisma.InputJsonValue });
+      return row;
+    });
+    await events.publishChanged(updated.name);
+    return updated;
+  }
+
   return {
     create,
+    update,
+    view: (r: Realm): RealmView => ({
+      id: r.id,
+      name: r.name,
+      displayName: r.displayName,
+      issuer: `${deps.baseUrl}/realms/${r.name}`,
+      tokenLifetimes: parseRealmSettings(r.settings).tokenLifetimes,
+      createdAt: r.createdAt.toISOString(),
+    }),
     findByName: (name: string) => prisma.realm.findUnique({ where: { name } }),
     listByIds: (ids: string[]) => prisma.realm.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } }),
     /** Realms a developer owns (null: every realm, for the CLI run by the operator). */
@@ -59,7 +95,7 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
     async ensureAdminRealm() {
       const existing = await prisma.realm.findUnique({ where: { name: ADMIN_REALM } });
       if (existing) return existing;
-      return create({ name: ADMIN_REALM, displayName: 'Gatehouse developers', ownerId: null }, { actor: 'system' }, { allowReserved: true }).catch(async (err) => {
+      return create({ name: ADMIN_REALM, displayName: 'Gatehouse developers' }, null, { actor: 'system' }, { allowReserved: true }).catch(async (err) => {
         const raced = await prisma.realm.findUnique({ where: { name: ADMIN_REALM } });
         if (raced) return raced;
         throw err;

@@ -6,8 +6,9 @@
 // keeps signing until then and stays published until every token it signed has expired.
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomUUID } from 'node:crypto';
+import type { RealmScope } from '../../realms/realm-scope.js';
 import type { Sealer } from '../../security/encryption.js';
-import type { SigningKeysRepo } from './signing-keys.repo.js';
+import type { Actor } from '../audit/actor.js';
 
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -29,31 +30,38 @@ async function newKey(alg: SigningAlg) {
 
 const aad = (realmId: string, kid: string) => `${realmId}:${kid}`;
 
-export function createSigningKeysService(repo: SigningKeysRepo, sealer: Sealer, realmId: string) {
-  async function add(alg: SigningAlg, activatesAt: Date) {
+export function createSigningKeysService(scope: RealmScope, sealer: Sealer) {
+  const realmId = scope.realm.id;
+  /** A new key pair, its private half sealed to this realm and kid (RSA generation takes ~0.2 s). */
+  async function generate(alg: SigningAlg, activatesAt: Date) {
     const key = await newKey(alg);
-    return repo.create({ kid: key.kid, alg, publicJwk: key.publicJwk, privateJwk: sealer.seal(JSON.stringify(key.privateJwk), aad(realmId, key.kid)), activatesAt });
+    return { kid: key.kid, alg, publicJwk: key.publicJwk, privateJwk: sealer.seal(JSON.stringify(key.privateJwk), aad(realmId, key.kid)), activatesAt };
   }
 
   return {
     /** Creates the realm's first keys (one per alg), signing at once. */
     async ensureInitialKeys(now = new Date()) {
-      const existing = await repo.listPublished(now);
-      for (const alg of SIGNING_ALGS) if (!existing.some((k) => k.alg === alg)) await add(alg, now);
+      const existing = await scope.signingKeys.listPublished(now);
+      for (const alg of SIGNING_ALGS) if (!existing.some((k) => k.alg === alg)) await scope.signingKeys.create(await generate(alg, now));
     },
 
     /**
      * Adds a new key per alg that signs from now + activateAfterSeconds; the current keys retire
-     * then and stay published for `maxTokenLifetimeSeconds` more.
+     * then and stay published for `maxTokenLifetimeSeconds` more. Keys and audit event land together.
      */
-    async rotate({ activateAfterSeconds, maxTokenLifetimeSeconds, now = new Date() }: { activateAfterSeconds: number; maxTokenLifetimeSeconds: number; now?: Date }) {
+    async rotate({ activateAfterSeconds, maxTokenLifetimeSeconds, now = new Date() }: { activateAfterSeconds: number; maxTokenLifetimeSeconds: number; now?: Date }, actor: Actor) {
       const activatesAt = new Date(now.getTime() + activateAfterSeconds * 1000);
-      const current = (await repo.listPublished(now)).filter((k) => !k.retiredAt);
-      const added = [];
-      for (const alg of SIGNING_ALGS) added.push(await add(alg, activatesAt));
       const expiresAt = new Date(activatesAt.getTime() + maxTokenLifetimeSeconds * 1000);
-      await repo.retire(current.map((k) => k.id), activatesAt, expiresAt);
-      return { activatesAt, kids: added.map((k) => k.kid), retiring: current.map((k) => k.kid), oldKeysExpireAt: expiresAt };
+      const fresh = await Promise.all(SIGNING_ALGS.map((alg) => generate(alg, activatesAt)));
+      const retiring = await scope.inTransaction(async (tx) => {
+        const current = (await tx.signingKeys.listPublished(now)).filter((k) => !k.retiredAt);
+        for (const key of fresh) await tx.signingKeys.create(key);
+        await tx.signingKeys.retire(current.map((k) => k.id), activatesAt, expiresAt);
+        const kids = current.map((k) => k.kid);
+        await tx.audit.append({ ...actor, action: 'keys.rotated', target: `realm:${scope.realm.name}`, data: { added: fresh.map((k) => k.kid), retiring: kids, activatesAt: activatesAt.toISOString() } });
+        return kids;
+      });
+      return { activatesAt, kids: fresh.map((k) => k.kid), retiring, oldKeysExpireAt: expiresAt };
     },
 
     /**
@@ -62,7 +70,7 @@ export function createSigningKeysService(repo: SigningKeysRepo, sealer: Sealer, 
      * only for verification. Also returns when this answer next changes.
      */
     async loadForProvider(now = new Date()) {
-      const keys = await repo.listPublished(now);
+      const keys = await scope.signingKeys.listPublished(now);
       const signing = new Map<string, (typeof keys)[number]>();
       for (const k of keys) {
         if (k.activatesAt <= now) signing.set(k.alg, k); // newest active key of each alg wins

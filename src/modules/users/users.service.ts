@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Prisma, type User } from '../../generated/prisma/client.js';
 import { problems } from '../../http/problem.js';
-import { parseOrThrow } from '../../http/validate.js';
+import { parseOrThrow, text } from '../../http/validate.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordHasher } from '../../security/passwords.js';
 import type { Actor } from '../audit/actor.js';
@@ -12,9 +12,9 @@ export const createUserSchema = z
     email: z.string().trim().toLowerCase().email().max(320),
     password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH).optional(),
     emailVerified: z.boolean().default(false),
-    name: z.string().trim().min(1).max(200).optional(),
-    givenName: z.string().trim().min(1).max(100).optional(),
-    familyName: z.string().trim().min(1).max(100).optional(),
+    name: text().trim().min(1).max(200).optional(),
+    givenName: text().trim().min(1).max(100).optional(),
+    familyName: text().trim().min(1).max(100).optional(),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 // claims, and remembers them (Consent) so the page is not shown again for the same request.
 import type { Request, Response } from 'express';
 import { realmOf } from '../../realms/realm-resolver.js';
-import { resourceScopeKey } from '../grants.js';
+import { extendGrant, resourceScopeKey } from '../grants.js';
 import { renderPage, type Details, type InteractionDeps } from './interaction.routes.js';
 
 const SCOPE_TEXT: Record<string, string> = {
@@ -44,7 +44,8 @@ export function createConsentHandler({ views, csrf }: InteractionDeps) {
     const { provider, scope } = realmOf(res);
     const accountId = details.session?.accountId;
     const clientId = String(details.params.client_id);
-    if (details.prompt.name !== 'consent' || !accountId) return show(req, res, details);
+    // The consent prompt only comes after a sign-in (interaction.routes.ts checks the step).
+    if (!accountId) throw new Error('consent prompt without a signed-in account');
     const d = details.prompt.details as PromptDetails;
 
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
@@ -52,6 +53,9 @@ export function createConsentHandler({ views, csrf }: InteractionDeps) {
     if (d.missingOIDCScope?.length) grant.addOIDCScope(d.missingOIDCScope.join(' '));
     if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
     for (const [resource, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+    // A reused grant keeps its first expiry when saved: extend it like loadExistingGrant does, so
+    // what is granted here (claims are not remembered in Consent rows) outlives the sign-in.
+    extendGrant(grant, scope.settings.tokenLifetimes);
     const grantId = await grant.save();
 
     const app = await scope.apps.findByClientId(clientId);
@@ -60,6 +64,7 @@ export function createConsentHandler({ views, csrf }: InteractionDeps) {
       await scope.consents.remember(accountId, app.id, remembered);
     }
     await scope.audit.append({ actor: `user:${accountId}`, action: 'consent.granted', target: `app:${clientId}`, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null, requestId: req.id, data: { scopes: d.missingOIDCScope ?? [] } });
+    csrf.clear(req, res);
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
 

@@ -31,8 +31,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const login = createLoginHandler(deps);
   const consent = createConsentHandler(deps);
 
+  const current = (req: Request, uid: string) => `${req.baseUrl}/${encodeURIComponent(uid)}`;
+
   // A stale, finished or foreign interaction (wrong cookie) is a friendly page, not a 500.
-  const withDetails = (handler: (req: Request, res: Response, details: Details) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
+  // `step`: the prompt a form belongs to. A form posted for another step (a stale tab, the back
+  // button) is not acted on: the browser is sent to the page of the step the sign-in is at.
+  const withDetails = (handler: (req: Request, res: Response, details: Details) => Promise<void>, step?: 'login' | 'consent') => async (req: Request, res: Response, next: NextFunction) => {
     const { provider } = realmOf(res);
     let details: Details;
     try {
@@ -42,6 +46,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       renderPage(deps.views, res, 'error', { title: 'This sign-in has expired', message: 'Go back to the application and start signing in again.', code: 'interaction_expired', requestId: req.id }, 400);
       return;
     }
+    if (step && details.prompt.name !== step) return res.redirect(303, current(req, details.uid));
     try {
       await handler(req, res, details);
     } catch (err) {
@@ -54,12 +59,16 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (details.prompt.name === 'consent') return consent.show(req, res, details);
     renderPage(deps.views, res, 'error', { title: 'Unsupported step', message: 'This sign-in step is not supported.', code: details.prompt.name, requestId: req.id }, 400);
   }));
-  router.post('/:uid/login', form, deps.csrf.protect, withDetails(login.submit));
-  router.post('/:uid/consent', form, deps.csrf.protect, withDetails(consent.submit));
+  router.post('/:uid/login', form, deps.csrf.protect, withDetails(login.submit, 'login'));
+  router.post('/:uid/consent', form, deps.csrf.protect, withDetails(consent.submit, 'consent'));
   router.post('/:uid/abort', form, deps.csrf.protect, withDetails(async (req, res) => {
     const { provider } = realmOf(res);
     // OpenID Connect Core §3.1.2.6: the user declined, the client gets access_denied.
+    deps.csrf.clear(req, res);
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
   }));
+  // The form URLs only take POSTs; a browser landing on one (Enter in the address bar) is sent
+  // to the page of its sign-in.
+  router.get(['/:uid/login', '/:uid/consent', '/:uid/abort'], (req, res) => res.redirect(303, current(req, String(req.params.uid))));
   return router;
 }

@@ -52,6 +52,7 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
 
     await throttle.succeeded(realm.scope.realm.id, email, ip);
     await realm.scope.audit.append({ actor: `user:${user.id}`, action: 'login.success', target: `user:${user.id}`, data: { clientId: String(details.params.client_id) }, ...audit });
+    csrf.clear(req, res);
     await realm.provider.interactionFinished(req, res, { login: { accountId: user.id, amr: ['pwd'], remember: true } }, { mergeWithLastSubmission: false });
   }
 

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiResource_realmId_id_key" ON "ApiResource"("realmId", "id");

@@ -1,0 +1,86 @@
+// gatehouse realm create | update | list. The CLI is the operator: it lists every realm, and a realm it
+// creates belongs to the developer given with --owner (or to nobody, reachable with realm keys).
+import type { Realm } from '../../generated/prisma/client.js';
+import { CLI_ACTOR } from '../../modules/audit/actor.js';
+import { defineCommand, jsonOption, UsageError, type CommandGroup, type Runtime } from '../command.js';
+import { print, printFields, printJson, printTable } from '../output.js';
+import { findDeveloper, findRealm } from '../runtime.js';
+
+/** Realms as printed: owners by email. */
+async function realmViews(runtime: Runtime, realms: Realm[]) {
+  const ownerIds = [...new Set(realms.flatMap((r) => (r.ownerId ? [r.ownerId] : [])))];
+  const owners = new Map(
+    (await runtime.prisma.user.findMany({ where: { id: { in: ownerIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+  );
+  return realms.map((r) => ({ ...runtime.services.realms.view(r), owner: r.ownerId ? (owners.get(r.ownerId) ?? r.ownerId) : null }));
+}
+
+const create = defineCommand({
+  group: 'realm',
+  name: 'create',
+  summary: 'Create a realm (with its signing keys) and print its name and issuer.',
+  positionals: ['NAME'],
+  options: {
+    owner: { type: 'string', value: 'EMAIL', help: 'developer account that owns the realm (its platform keys manage it)' },
+    'display-name': { type: 'string', value: 'TEXT', help: 'name shown to users (default: NAME)' },
+    json: jsonOption,
+  },
+  async run({ values, args: [name], open }) {
+    const runtime = await open();
+    const ownerId = values.owner === undefined ? null : (await findDeveloper(runtime, values.owner)).developer.id;
+    const realm = await runtime.services.realms.create({ name: name!, displayName: values['display-name'] }, ownerId, CLI_ACTOR);
+    const [view] = await realmViews(runtime, [realm]);
+    if (values.json) return printJson(view);
+    printFields([['name', view!.name], ['issuer', view!.issuer], ['owner', view!.owner ?? undefined]]);
+  },
+});
+
+/** `--lifetime accessToken=300` flags as a tokenLifetimes patch; the service checks names and bounds. */
+function lifetimes(flags: string[]): Record<string, number> {
+  return Object.fromEntries(flags.map((flag) => {
+    const match = /^([A-Za-z]+)=(\d+)$/.exec(flag);
+    if (!match) throw new UsageError(`--lifetime takes NAME=SECONDS (e.g. accessToken=600), got "${flag}"`, 'realm update');
+    return [match[1], Number(match[2])];
+  }));
+}
+
+const update = defineCommand({
+  group: 'realm',
+  name: 'update',
+  summary: "Change a realm's display name or token lifetimes; running instances apply it at once.",
+  details: ['Lifetimes (seconds): accessToken, idToken, refreshTokenAbsolute, refreshTokenIdle, authorizationCode, session.'],
+  positionals: ['NAME'],
+  options: {
+    'display-name': { type: 'string', value: 'TEXT', help: 'name shown to users' },
+    lifetime: { type: 'string', value: 'NAME=SECONDS', help: 'a token lifetime', multiple: true },
+    json: jsonOption,
+  },
+  async run({ values, args: [name], open }) {
+    const patch = lifetimes(values.lifetime);
+    const runtime = await open();
+    const realm = await findRealm(runtime, name!);
+    const updated = await runtime.services.realms.update(realm, {
+      ...(values['display-name'] === undefined ? {} : { displayName: values['display-name'] }),
+      ...(values.lifetime.length ? { tokenLifetimes: patch } : {}),
+    }, CLI_ACTOR);
+    const [view] = await realmViews(runtime, [updated]);
+    if (values.json) return printJson(view);
+    printFields([['name', view!.name], ['display name', view!.displayName], ...Object.entries(view!.tokenLifetimes).map(([k, v]): [string, string] => [k, `${v} s`])]);
+  },
+});
+
+const list = defineCommand({
+  group: 'realm',
+  name: 'list',
+  summary: 'List every realm.',
+  options: { json: jsonOption },
+  async run({ values, open }) {
+    const runtime = await open();
+    const views = await realmViews(runtime, await runtime.services.realms.list(null));
+    if (values.json) return printJson(views);
+    if (!views.length) return print('no realms');
+    printTable(['NAME', 'OWNER', 'ISSUER'], views.map((v) => [v.name, v.owner ?? '-', v.issuer]));
+  },
+});
+
+export const realmCommands: CommandGroup = { name: 'realm', summary: 'realms (tenants)', commands: [create, update, list] };

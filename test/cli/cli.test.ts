@@ -1,0 +1,248 @@
+// The gatehouse CLI, run as a child process the way an operator runs it, against one temporary
+// database shared by the whole file. The tests build on each other in order: migrate, developer,
+// realms, apps, keys.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const STACK_FRAME = /^\s+at /m;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let db: TestDatabase;
+let dataDir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+  env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dataDir,
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    // Only `db migrate` (the first test) touches the schema.
+    MIGRATE_ON_START: 'false',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  };
+});
+
+afterAll(async () => {
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function run(entry: string[], args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...entry, ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const gatehouse = (args: string[], stdin?: string) => run(['--import', 'tsx', 'src/cli/main.ts'], args, stdin);
+
+/** A refusal: exit 1, `error: <code>: ...` on stderr, nothing on stdout, no stack trace. */
+function expectRefused(result: Run, code: string) {
+  expect(result.code, result.stderr).toBe(1);
+  expect(result.stderr).toContain(`error: ${code}: `);
+  expect(result.stderr).not.toMatch(STACK_FRAME);
+  expect(result.stdout).toBe('');
+}
+
+function expectUsageError(result: Run, message: RegExp) {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe('');
+}
+
+// Each spawn costs 1-2 s of CPU; several run at once, so leave room on a busy machine.
+describe('gatehouse CLI', { timeout: 60_000 }, () => {
+  it('prints help through the npm bin shim and rejects unknown commands and flags with exit code 2', async () => {
+    const [help, unknown, badFlag, noCommand] = await Promise.all([
+      run(['bin/gatehouse.js'], ['app', 'create', '--help']),
+      gatehouse(['frobnicate']),
+      gatehouse(['realm', 'list', '--colour']),
+      gatehouse([]),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: gatehouse app create --realm NAME --name TEXT --type TYPE');
+    expectUsageError(unknown, /error: unknown command "frobnicate"/);
+    expectUsageError(badFlag, /error: Unknown option '--colour'/);
+    expectUsageError(noCommand, /usage: gatehouse <command>/);
+  });
+
+  it('db migrate applies the migrations even with MIGRATE_ON_START=false, then has nothing to do', async () => {
+    const first = await gatehouse(['db', 'migrate']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^applied \d+_init$/m);
+    const second = await gatehouse(['db', 'migrate']);
+    expect(second.stdout).toBe('database is up to date\n');
+  });
+
+  it('creates a developer account and a platform API key, printing only the key on stdout', async () => {
+    const admin = await gatehouse(['admin', 'create', '--email', 'dev@example.com', '--password-stdin', '--name', 'Dev'], 'a long enough password\n');
+    expect(admin.code, admin.stderr).toBe(0);
+    expect(admin.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+
+    const [key, stranger] = await Promise.all([
+      gatehouse(['api-key', 'create', '--admin', 'DEV@example.com', '--name', 'ci']),
+      gatehouse(['api-key', 'create', '--admin', 'nobody@example.com']),
+    ]);
+    expect(key.code, key.stderr).toBe(0);
+    expect(key.stdout).toMatch(/^gh_pk_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}\n$/);
+    expect(key.stderr).toContain('shown once');
+    expectRefused(stranger, 'developer_not_found');
+  });
+
+  it('creates realms, with and without an owner, and lists them as JSON', async () => {
+    const [owned, unowned] = await Promise.all([
+      gatehouse(['realm', 'create', 'acme', '--owner', 'dev@example.com', '--display-name', 'Acme Corp', '--json']),
+      gatehouse(['realm', 'create', 'a']),
+    ]);
+    expect(owned.code, owned.stderr).toBe(0);
+    expect(JSON.parse(owned.stdout)).toMatchObject({ name: 'acme', displayName: 'Acme Corp', owner: 'dev@example.com', issuer: expect.stringMatching(/\/realms\/acme$/) });
+    expect(unowned.code, unowned.stderr).toBe(0);
+    expect(unowned.stdout).toMatch(/^name\s+a$/m);
+    expect(unowned.stdout).toMatch(/^issuer\s+\S+\/realms\/a$/m);
+
+    const list = await gatehouse(['realm', 'list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    const realms = JSON.parse(list.stdout) as Array<{ name: string; owner: string | null }>;
+    expect(realms).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'acme', owner: 'dev@example.com' }),
+      expect.objectContaining({ name: 'a', owner: null }),
+    ]));
+  });
+
+  it('creates apps: a web app gets a secret, shown once; an SPA gets none', async () => {
+    const [web, spa] = await Promise.all([
+      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'Portal', '--type', 'web', '--redirect-uri', 'https://portal.example.com/cb', '--post-logout-redirect-uri', 'https://portal.example.com/', '--json']),
+      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'Dashboard', '--type', 'spa', '--redirect-uri', 'http://localhost:5173/cb', '--json']),
+    ]);
+    expect(web.code, web.stderr).toBe(0);
+    const webApp = JSON.parse(web.stdout) as Record<string, unknown>;
+    expect(webApp).toMatchObject({ type: 'web', clientId: expect.stringMatching(/^app_/), clientSecret: expect.stringMatching(/^ghs_/), redirectUris: ['https://portal.example.com/cb'] });
+    expect(web.stderr).toContain('shown once');
+    expect(spa.code, spa.stderr).toBe(0);
+    const spaApp = JSON.parse(spa.stdout) as Record<string, unknown>;
+    expect(spaApp.clientId).toMatch(/^app_/);
+    expect(spaApp).not.toHaveProperty('clientSecret');
+  });
+
+  it('registers an API resource and changes realm token lifetimes, refusing bad values', async () => {
+    const [resource, lifetimes] = await Promise.all([
+      gatehouse(['resource', 'create', '--realm', 'acme', '--identifier', 'https://orders.example.com', '--name', 'Orders', '--scope', 'orders:read', '--scope', 'orders:write', '--access-token-ttl', '300', '--json']),
+      gatehouse(['realm', 'update', 'a', '--display-name', 'Realm A', '--lifetime', 'accessToken=600', '--lifetime', 'idToken=1200', '--json']),
+    ]);
+    expect(resource.code, resource.stderr).toBe(0);
+    expect(JSON.parse(resource.stdout)).toMatchObject({ identifier: 'https://orders.example.com', name: 'Orders', scopes: ['orders:read', 'orders:write'], accessTokenTtl: 300 });
+    expect(lifetimes.code, lifetimes.stderr).toBe(0);
+    expect(JSON.parse(lifetimes.stdout)).toMatchObject({ name: 'a', displayName: 'Realm A', tokenLifetimes: { accessToken: 600, idToken: 1200, authorizationCode: 60 } });
+
+    const [worker, overreach] = await Promise.all([
+      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'Worker', '--type', 'service', '--api-access', 'https://orders.example.com orders:read', '--json']),
+      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'Worker', '--type', 'service', '--api-access', 'https://orders.example.com orders:delete']),
+    ]);
+    expect(worker.code, worker.stderr).toBe(0);
+    expect(JSON.parse(worker.stdout)).toMatchObject({ type: 'service', apiAccess: [{ resource: 'https://orders.example.com', scopes: ['orders:read'] }] });
+    expectRefused(overreach, 'validation_failed');
+    expect(overreach.stderr).toMatch(/^ {2}apiAccess\.0\.scopes\.0: is not a scope of https:\/\/orders\.example\.com/m);
+
+    const [again, badScope, tooShort, unknownLifetime, badFlag] = await Promise.all([
+      gatehouse(['resource', 'create', '--realm', 'acme', '--identifier', 'https://orders.example.com', '--name', 'Orders', '--scope', 'x']),
+      gatehouse(['resource', 'create', '--realm', 'acme', '--identifier', 'https://b.example.com', '--name', 'B', '--scope', 'openid']),
+      gatehouse(['realm', 'update', 'a', '--lifetime', 'accessToken=5']),
+      gatehouse(['realm', 'update', 'a', '--lifetime', 'deviceCode=600']),
+      gatehouse(['realm', 'update', 'a', '--lifetime', 'accessToken']),
+    ]);
+    expectRefused(again, 'resource_exists');
+    expectRefused(badScope, 'validation_failed');
+    expect(badScope.stderr).toMatch(/^ {2}scopes\.0: is an OpenID Connect scope/m);
+    expectRefused(tooShort, 'validation_failed');
+    expect(tooShort.stderr).toMatch(/^ {2}tokenLifetimes\.accessToken: /m);
+    expectRefused(unknownLifetime, 'validation_failed');
+    expect(unknownLifetime.stderr).toContain('deviceCode');
+    expectUsageError(badFlag, /--lifetime takes NAME=SECONDS/);
+    // The refused updates changed nothing.
+    const list = JSON.parse((await gatehouse(['realm', 'list', '--json'])).stdout) as Array<{ name: string; tokenLifetimes: { accessToken: number } }>;
+    expect(list.find((r) => r.name === 'a')?.tokenLifetimes.accessToken).toBe(600);
+  });
+
+  it('refuses bad input with exit code 1 and the stable error code, never a stack trace', async () => {
+    const user = await gatehouse(['user', 'create', '--realm', 'acme', '--email', 'jo@example.com', '--email-verified']);
+    expect(user.code, user.stderr).toBe(0);
+    const [badName, badUri, badType, duplicate, noRealm] = await Promise.all([
+      gatehouse(['realm', 'create', 'Not_A_Name']),
+      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'X', '--type', 'web', '--redirect-uri', 'http://example.com/cb']),
+      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'X', '--type', 'desktop']),
+      gatehouse(['user', 'create', '--realm', 'acme', '--email', 'JO@example.com']),
+      gatehouse(['app', 'create', '--realm', 'missing', '--name', 'X', '--type', 'spa']),
+    ]);
+    expectRefused(badName, 'validation_failed');
+    expect(badName.stderr).toMatch(/^ {2}name: /m);
+    expectRefused(badUri, 'validation_failed');
+    expect(badUri.stderr).toMatch(/^ {2}redirectUris\.0: http is only allowed for localhost/m);
+    expectRefused(badType, 'validation_failed');
+    expect(badType.stderr).toMatch(/^ {2}type: /m);
+    expectRefused(duplicate, 'email_taken');
+    expectRefused(noRealm, 'realm_not_found');
+    expect(noRealm.stderr).toContain('No realm named "missing"');
+  });
+
+  it('rotates signing keys: new kids, when they sign, and how long the old ones stay published', async () => {
+    const [text, json] = await Promise.all([
+      gatehouse(['keys', 'rotate', '--realm', 'acme']),
+      gatehouse(['keys', 'rotate', '--realm', 'a', '--activate-after', '60', '--json']),
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    const line = (label: string) => text.stdout.split('\n').find((l) => l.startsWith(`${label} `)) ?? '';
+    expect(line('new kids').match(UUID)).toHaveLength(2); // one ES256, one RS256
+    expect(line('old kids').match(UUID)).toHaveLength(2);
+    expect(line('sign from')).toContain('(in 600 s)');
+    expect(line('old kids published until')).toMatch(/\d{4}-\d\d-\d\dT/);
+
+    expect(json.code, json.stderr).toBe(0);
+    const rotation = JSON.parse(json.stdout) as { kids: string[]; retiring: string[]; activatesAt: string; oldKeysExpireAt: string; maxTokenLifetimeSeconds: number };
+    expect(rotation.kids).toHaveLength(2);
+    expect(rotation.retiring).toHaveLength(2);
+    // Realm a's longest token lifetime (ID token, 1200 s, set by `realm update` above), plus 5 min of clock skew.
+    expect(rotation.maxTokenLifetimeSeconds).toBe(1200 + 300);
+    expect(Date.parse(rotation.oldKeysExpireAt) - Date.parse(rotation.activatesAt)).toBe(1500 * 1000);
+    expect(Math.abs(Date.parse(rotation.activatesAt) - (Date.now() + 60_000))).toBeLessThan(30_000);
+
+    expectUsageError(await gatehouse(['keys', 'rotate', '--realm', 'a', '--activate-after', 'soon']), /--activate-after must be a whole number/);
+  });
+
+  it('creates a realm key limited to one realm, and insists on exactly one of --admin and --realm', async () => {
+    const [realmKey, both, neither, adminRealm] = await Promise.all([
+      gatehouse(['api-key', 'create', '--realm', 'a']),
+      gatehouse(['api-key', 'create', '--realm', 'a', '--admin', 'dev@example.com']),
+      gatehouse(['api-key', 'create']),
+      gatehouse(['api-key', 'create', '--realm', 'admin']),
+    ]);
+    expect(realmKey.code, realmKey.stderr).toBe(0);
+    expect(realmKey.stdout).toMatch(/^gh_rk_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}\n$/);
+    expectUsageError(both, /exactly one of --admin EMAIL or --realm NAME/);
+    expectUsageError(neither, /exactly one of --admin EMAIL or --realm NAME/);
+    expectUsageError(adminRealm, /use --admin EMAIL/);
+  });
+});
