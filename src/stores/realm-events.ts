@@ -50,17 +50,18 @@ export async function createRedisRealmEvents(publisher: Redis, subscriber: Redis
   await subscriber.subscribe(CHANNEL);
   return {
     async publishChanged(name) {
+      // This instance first, synchronously: whoever made the change (an API call, a test, the
+      // CLI) must see it on their next request here, not whenever our own subscription delivers
+      // the message back. The echo from Redis evicts once more, which is harmless.
+      try {
+        emitter.emit('changed', name);
+      } catch (err) {
+        opts.onPublishError(err, name);
+      }
       try {
         await publisher.publish(CHANNEL, name);
       } catch (err) {
         opts.onPublishError(err, name);
-        // Our own subscription will not hear it either: tell this instance directly, so at least
-        // the instance that made the change serves it at once.
-        try {
-          emitter.emit('changed', name);
-        } catch (listenerErr) {
-          opts.onPublishError(listenerErr, name);
-        }
       }
     },
     onChanged(listener) {

@@ -53,6 +53,36 @@ describe.runIf(redisUrl)('Redis realm events whose publisher fails', () => {
   });
 });
 
+describe.runIf(redisUrl)('Redis realm events', () => {
+  it('tell the instance that made the change before publishing resolves, and every other instance after', async () => {
+    const connections: Redis[] = [];
+    const connect = async () => {
+      const c = new Redis(redisUrl!, { protocol: 2, lazyConnect: true });
+      connections.push(c);
+      await c.connect();
+      return c;
+    };
+    const noError = { onPublishError: (err: unknown) => { throw err; } };
+    const here = await createRedisRealmEvents(await connect(), await connect(), noError);
+    const there = await createRedisRealmEvents(await connect(), await connect(), noError);
+    const seenHere: string[] = [];
+    const seenThere: string[] = [];
+    here.onChanged((name) => seenHere.push(name));
+    const heardThere = new Promise<void>((resolve) => there.onChanged((name) => (seenThere.push(name), resolve())));
+    try {
+      await here.publishChanged('acme');
+      // Read-your-writes on this instance: a request right after the change must not meet the
+      // provider built before it (the Redis echo arrives later, on its own schedule).
+      expect(seenHere[0]).toBe('acme');
+      await heardThere;
+      expect(seenThere).toEqual(['acme']);
+    } finally {
+      await Promise.all([here.close(), there.close()]);
+      for (const c of connections) c.disconnect();
+    }
+  });
+});
+
 describe('local realm events', () => {
   it('resolves and reports a failing listener instead of rejecting', async () => {
     const failures: string[] = [];
