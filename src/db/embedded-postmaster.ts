@@ -117,7 +117,11 @@ export async function clearStalePostmaster(
     return;
   }
   if (info.ppid === ownerPid) {
-    throw new Error(`embedded PostgreSQL in ${dataDir} is already running (pid ${pid}, started by process ${ownerPid})`);
+    throw new Error(
+      `embedded PostgreSQL in ${dataDir} is already running (pid ${pid}, started by process ${ownerPid}): ` +
+        'another Gatehouse process (npm start?) owns it. Stop that process first, use the management API while it runs, ' +
+        'or point both at a shared PostgreSQL with DATABASE_URL',
+    );
   }
   log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by a process that died`);
   process.kill(pid, 'SIGINT');
