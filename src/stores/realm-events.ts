@@ -6,6 +6,7 @@
 // fail the request that made the change (the caller would see a 500 for a saved change, and a new
 // app's one-time client secret would be lost). A lost announcement is bounded by the provider
 // pool's max age (src/realms/provider-pool.ts).
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 
@@ -43,32 +44,31 @@ export function createLocalRealmEvents(opts: RealmEventsOptions): RealmEvents {
 }
 
 export async function createRedisRealmEvents(publisher: Redis, subscriber: Redis, opts: RealmEventsOptions): Promise<RealmEvents> {
-  const emitter = new EventEmitter();
+  // This instance is told directly (below); its own message coming back from Redis is skipped,
+  // or it would evict again and throw away a provider rebuilt in between.
+  const origin = randomUUID();
+  const local = createLocalRealmEvents(opts);
   subscriber.on('message', (channel: string, message: string) => {
-    if (channel === CHANNEL) emitter.emit('changed', message);
+    if (channel !== CHANNEL) return;
+    const [from, name] = message.split(' ', 2);
+    if (from !== origin && name) void local.publishChanged(name);
   });
   await subscriber.subscribe(CHANNEL);
   return {
     async publishChanged(name) {
       // This instance first, synchronously: whoever made the change (an API call, a test, the
-      // CLI) must see it on their next request here, not whenever our own subscription delivers
-      // the message back. The echo from Redis evicts once more, which is harmless.
+      // CLI) must see it on their next request here, not whenever the subscription delivers it.
+      await local.publishChanged(name);
       try {
-        emitter.emit('changed', name);
-      } catch (err) {
-        opts.onPublishError(err, name);
-      }
-      try {
-        await publisher.publish(CHANNEL, name);
+        // Realm names have no spaces (REALM_NAME_PATTERN).
+        await publisher.publish(CHANNEL, `${origin} ${name}`);
       } catch (err) {
         opts.onPublishError(err, name);
       }
     },
-    onChanged(listener) {
-      emitter.on('changed', listener);
-    },
+    onChanged: local.onChanged,
     async close() {
-      emitter.removeAllListeners();
+      await local.close();
       await subscriber.unsubscribe(CHANNEL).catch(() => undefined);
     },
   };
