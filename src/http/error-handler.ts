@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendOAuthError } from './oauth-error.js';
 import { ProblemError, problems, sendProblem } from './problem.js';
 import type { Views } from './views.js';
+import { isUnavailable, UNAVAILABLE_MESSAGE } from './unavailable.js';
 
 interface HttpishError {
   status?: number;
@@ -30,6 +31,19 @@ function classify(err: unknown): ProblemError | undefined {
 
 export function errorHandler(views: Views) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (isUnavailable(err)) {
+      // Logged once per outage by the store or pool that noticed it, not once per request.
+      if (res.headersSent) return;
+      res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      if (req.originalUrl.startsWith('/realms/')) {
+        sendOAuthError(req, res, views, { status: 503, error: 'temporarily_unavailable', description: UNAVAILABLE_MESSAGE, title: 'Temporarily unavailable', code: err.code });
+      } else if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
+        views.send(res, 'error', { title: 'Temporarily unavailable', message: UNAVAILABLE_MESSAGE, code: err.code, requestId: req.id }, 503);
+      } else {
+        sendProblem(res, problems.unavailable(), req.id);
+      }
+      return;
+    }
     let problem = classify(err);
     if (!problem) {
       (req.log ?? console).error({ err }, 'unhandled error');

@@ -30,6 +30,7 @@ export const problems = {
   notFound: (what = 'resource') => new ProblemError(404, 'not_found', 'Not found', `No such ${what}.`),
   conflict: (code: string, detail: string) => new ProblemError(409, code, 'Conflict', detail),
   rateLimited: () => new ProblemError(429, 'rate_limited', 'Too many requests', 'Slow down and retry after the time in Retry-After.'),
+  unavailable: () => new ProblemError(503, 'service_unavailable', 'Service unavailable', 'The service is temporarily unavailable. Retry after the time in Retry-After.'),
   internal: () => new ProblemError(500, 'internal_error', 'Internal error', 'Something went wrong on our side. Quote the request id when reporting it.'),
 };
 
