@@ -50,7 +50,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
       const { applied } = await applyMigrations(databaseUrl, { log: (m) => log.debug(m) });
       if (applied.length) log.info({ applied }, 'applied database migrations');
     }
-    const db = createPrisma(databaseUrl, { onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
+    const db = createPrisma(databaseUrl, { database: config.database, onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
     cleanups.unshift(() => db.close());
     const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log }) : createMemoryStores({ logger: log });
     cleanups.unshift(() => stores.close());

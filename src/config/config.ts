@@ -1,6 +1,7 @@
 // One zod schema over the environment, parsed once at startup (src/main.ts) and passed in.
 // Nothing else in src/ reads process.env.
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -70,6 +71,18 @@ export const envSchema = z.object({
   DEMO: bool.optional(),
   /** Apply migrations at startup (off when a separate `npm run db:migrate` step owns them). */
   MIGRATE_ON_START: bool.default(true),
+  /** PostgreSQL connections this process opens at most. Unset: the URL's `connection_limit`, else 10. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /** How long a request waits for a new connection (or a free one from a full pool) before 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** Server-side bound on one SQL statement (PostgreSQL statement_timeout). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Client-side bound on one query, for a server too hung to cancel it. Default: statement timeout + 1 s. */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+  /** How long a transaction waits to start (a connection from a full pool) before 503. */
+  DATABASE_TRANSACTION_WAIT_MS: z.coerce.number().int().min(100).default(2000),
+  /** Batched audit events (token grants) go through an fsync'd spool file in DATA_DIR/audit-spool. */
+  AUDIT_SPOOL: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,6 +105,18 @@ export interface Config {
   rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
+  database: DatabaseOptions;
+  /** Spool folder of the durable audit path; undefined: batched in memory only (AUDIT_SPOOL=false). */
+  auditSpoolDir?: string;
+}
+
+export interface DatabaseOptions {
+  /** Unset: the URL's `connection_limit`, else 10 (see src/db/prisma.ts). */
+  poolSize?: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  queryTimeoutMs: number;
+  transactionWaitMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -137,5 +162,13 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     }),
     demo: env.DEMO ?? env.NODE_ENV !== 'production',
     migrateOnStart: env.MIGRATE_ON_START,
+    database: Object.freeze({
+      poolSize: env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS ?? env.DATABASE_STATEMENT_TIMEOUT_MS + 1000,
+      transactionWaitMs: env.DATABASE_TRANSACTION_WAIT_MS,
+    }),
+    auditSpoolDir: env.AUDIT_SPOOL ? join(env.DATA_DIR, 'audit-spool') : undefined,
   });
 }

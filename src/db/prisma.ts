@@ -1,7 +1,15 @@
 // The Prisma client on node-postgres through @prisma/adapter-pg: no native query engine to
 // download, the same driver for embedded and external PostgreSQL.
+//
+// Every wait on the database is bounded (pg.Pool has none by default): a connection (new, or a
+// free one from a full pool) within `connectTimeoutMs`, a statement within PostgreSQL's
+// `statement_timeout`, a query within `queryTimeoutMs` on the client even when the server is too
+// hung to cancel it, a transaction's start within `transactionWaitMs`. When one fires the caller
+// gets an error that src/db/unavailable.ts classifies as "database unavailable": 503 with
+// Retry-After, never a hang or a 500.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import type { DatabaseOptions } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export interface PrismaHandle {
@@ -10,14 +18,41 @@ export interface PrismaHandle {
   close(): Promise<void>;
 }
 
-export function createPrisma(databaseUrl: string, opts: { max?: number; onIdleError?: (err: Error) => void } = {}): PrismaHandle {
+export const DEFAULT_POOL_SIZE = 10;
+
+const DEFAULTS: DatabaseOptions = { connectTimeoutMs: 2000, statementTimeoutMs: 5000, queryTimeoutMs: 6000, transactionWaitMs: 2000 };
+
+/**
+ * The pool size (DATABASE_POOL_SIZE, else the URL's `connection_limit` as Prisma's own URLs
+ * have it, else 10) and the URL without Prisma's pool parameters, which pg would not understand.
+ */
+export function poolSettings(databaseUrl: string, poolSize?: number): { connectionString: string; max: number } {
+  const url = new URL(databaseUrl);
+  const limit = Number(url.searchParams.get('connection_limit'));
+  url.searchParams.delete('connection_limit');
+  url.searchParams.delete('pool_timeout');
+  const fromUrl = Number.isInteger(limit) && limit > 0 ? limit : undefined;
+  return { connectionString: url.toString(), max: poolSize ?? fromUrl ?? DEFAULT_POOL_SIZE };
+}
+
+export function createPrisma(databaseUrl: string, opts: { database?: Partial<DatabaseOptions>; onIdleError?: (err: Error) => void } = {}): PrismaHandle {
+  const db = { ...DEFAULTS, ...opts.database };
   // Our own pool rather than a connection string: its size is ours to set, and ending it is
   // what lets the process exit (adapter-pg leaves an external pool open on $disconnect).
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  const pool = new pg.Pool({
+    ...poolSettings(databaseUrl, db.poolSize),
+    connectionTimeoutMillis: db.connectTimeoutMs,
+    statement_timeout: db.statementTimeoutMs,
+    query_timeout: db.queryTimeoutMs,
+  });
   // An idle connection dropped by the server (restart, failover) emits 'error' on the pool;
   // unhandled, that would crash the process. The pool discards it and reconnects on demand.
   pool.on('error', (err) => opts.onIdleError?.(err));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    // maxWait: Prisma's own wait for a connection to start an interactive transaction.
+    transactionOptions: { maxWait: db.transactionWaitMs },
+  });
   let closing: Promise<void> | undefined;
   return {
     prisma,

@@ -7,7 +7,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendOAuthError } from './oauth-error.js';
 import { ProblemError, problems, sendProblem } from './problem.js';
 import type { Views } from './views.js';
-import { isUnavailable, UNAVAILABLE_MESSAGE } from './unavailable.js';
+import { UNAVAILABLE_MESSAGE } from './unavailable.js';
+import { databaseUnavailable, reportDatabaseUnavailable } from '../db/unavailable.js';
 
 interface HttpishError {
   status?: number;
@@ -31,14 +32,17 @@ function classify(err: unknown): ProblemError | undefined {
 
 export function errorHandler(views: Views) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (isUnavailable(err)) {
+    // A ServiceUnavailableError, or a database timeout / lost connection (src/db/unavailable.ts).
+    const unavailable = databaseUnavailable(err);
+    if (unavailable) {
       // Logged once per outage by the store or pool that noticed it, not once per request.
+      if (unavailable !== err) reportDatabaseUnavailable(req.log ?? console, err);
       if (res.headersSent) return;
-      res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      res.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
       if (req.originalUrl.startsWith('/realms/')) {
-        sendOAuthError(req, res, views, { status: 503, error: 'temporarily_unavailable', description: UNAVAILABLE_MESSAGE, title: 'Temporarily unavailable', code: err.code });
+        sendOAuthError(req, res, views, { status: 503, error: 'temporarily_unavailable', description: UNAVAILABLE_MESSAGE, title: 'Temporarily unavailable', code: unavailable.code });
       } else if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
-        views.send(res, 'error', { title: 'Temporarily unavailable', message: UNAVAILABLE_MESSAGE, code: err.code, requestId: req.id }, 503);
+        views.send(res, 'error', { title: 'Temporarily unavailable', message: UNAVAILABLE_MESSAGE, code: unavailable.code, requestId: req.id }, 503);
       } else {
         sendProblem(res, problems.unavailable(), req.id);
       }

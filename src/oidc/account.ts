@@ -2,6 +2,7 @@
 // per granted scope (OpenID Connect Core §5.4) by oidc-provider's claims configuration.
 import type { Account, FindAccount } from 'oidc-provider';
 import type { UsersRepo } from '../modules/users/users.repo.js';
+import { databaseUnavailable } from '../db/unavailable.js';
 
 export const CLAIMS_BY_SCOPE = {
   openid: ['sub'],
@@ -15,7 +16,12 @@ export const OIDC_SCOPES = ['openid', 'offline_access', ...Object.keys(CLAIMS_BY
 
 export function createFindAccount(users: UsersRepo): FindAccount {
   return async (_ctx, id): Promise<Account | undefined> => {
-    const user = await users.findById(id).catch(() => null); // a malformed id (not a uuid) is "no such user"
+    // A malformed id (not a uuid) is "no such user"; a database that cannot answer is not: that
+    // error goes on, to be answered 503 (src/oidc/provider-unavailable.ts), not as a missing account.
+    const user = await users.findById(id).catch((err: unknown) => {
+      if (databaseUnavailable(err)) throw err;
+      return null;
+    });
     if (!user || user.disabled) return undefined;
     return {
       accountId: user.id,

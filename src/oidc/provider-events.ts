@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../observability/logger.js';
 import type { AuditWriter } from '../modules/audit/audit-writer.js';
+import { databaseUnavailable, reportDatabaseUnavailable } from '../db/unavailable.js';
 
 /** Express's req.ip (the trusted hops of X-Forwarded-For only), not Koa's leftmost entry. */
 function requestFacts(ctx: KoaContextWithOIDC) {
@@ -33,6 +34,8 @@ export function attachProviderEvents(provider: Provider, realmId: string, auditW
     audit(ctx, 'logout', ctx.oidc.session?.accountId ? `user:${ctx.oidc.session.accountId}` : 'anonymous', null);
   });
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
+    // Answered 503 by provider-unavailable.ts and reported once per outage, not per request.
+    if (databaseUnavailable(err)) return reportDatabaseUnavailable(logger, err);
     logger.error({ err, requestId: ctx.get('x-request-id') }, 'oidc server_error');
   });
 }

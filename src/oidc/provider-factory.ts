@@ -19,6 +19,7 @@ import { createPages } from './pages.js';
 import { createResourceIndicators } from './resources.js';
 import { introspectionAllowed, revocationAllowed } from './token-policies.js';
 import { attachProviderEvents } from './provider-events.js';
+import { answerUnavailable } from './provider-unavailable.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -133,6 +134,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   provider.proxy = config.trustProxy !== false;
   compareHashedClientSecrets(provider);
   attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
+  answerUnavailable(provider, pages.renderError);
   return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
 }
 

@@ -10,6 +10,9 @@ import { randomToken, sha256, verifySecret } from '../../security/tokens.js';
 import type { Actor } from '../audit/actor.js';
 import { createAuditRepo } from '../audit/audit.repo.js';
 
+/** `lastUsedAt` is written at most once per this interval per key. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 const KEY_PATTERN = /^gh_(pk|rk)_([A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{43})$/;
 
 export type Principal =
@@ -41,8 +44,16 @@ export function createApiKeysService(prisma: PrismaClient) {
       const prefix = `gh_${match[1]}_${match[2]}`;
       const row: ApiKey | null = await prisma.apiKey.findUnique({ where: { prefix } });
       if (!row || row.revokedAt || !verifySecret(presented, row.hash)) return undefined;
-      // Best effort, off the request path: last use is informational.
-      void prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+      // Best effort, off the request path: last use is informational, to the minute. An UPDATE on
+      // every call cost a connection per request (the pool ran dry under load); the condition in
+      // the WHERE keeps instances that read the row at the same time from writing it twice.
+      const now = new Date();
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+        const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+        void prisma.apiKey
+          .updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: staleBefore } }] }, data: { lastUsedAt: now } })
+          .catch(() => undefined);
+      }
       if (row.kind === 'platform' && row.ownerId) return { kind: 'platform', keyId: row.id, prefix, ownerId: row.ownerId };
       if (row.kind === 'realm') return { kind: 'realm', keyId: row.id, prefix, realmId: row.realmId };
       return undefined;

@@ -1,0 +1,65 @@
+// A PostgreSQL of the test's own (embedded, in a temporary folder, on a free port) that the test
+// can hang (SIGSTOP every process of it, as a stalled primary or a frozen VM would), resume,
+// stop and start again. Never the machine's shared server.
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../src/db/embedded-postgres.js';
+
+export interface FaultyPostgres {
+  url: string;
+  /** SIGSTOP the postmaster and all its backends: connections stay open, nothing answers. */
+  hang(): Promise<void>;
+  resume(): Promise<void>;
+  /** A clean stop: connections are refused until start(). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function processTree(dataDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 (ppid) comes after the parenthesised command name, which may contain spaces.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === postmaster) children.push(Number(entry));
+  }
+  return [postmaster, ...children];
+}
+
+export async function startFaultyPostgres(): Promise<FaultyPostgres> {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-faulty-pg-'));
+  await chmod(dir, 0o755); // as root the server runs as `postgres`, which must get in
+  const dataDir = join(dir, 'data');
+  let server: EmbeddedPostgresServer | undefined = await startEmbeddedPostgres({ dataDir });
+  let stopped: number[] = [];
+  const signal = async (sig: NodeJS.Signals) => {
+    for (const pid of await processTree(dataDir)) process.kill(pid, sig);
+  };
+  return {
+    url: server.url,
+    async hang() {
+      stopped = await processTree(dataDir);
+      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+    },
+    async resume() {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      stopped = [];
+    },
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      server ??= await startEmbeddedPostgres({ dataDir });
+    },
+    async close() {
+      if (stopped.length) await signal('SIGCONT').catch(() => undefined);
+      await server?.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
