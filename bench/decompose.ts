@@ -19,7 +19,7 @@ import type { PrismaClient } from '../src/db/types.js';
 import { createAppServer } from '../src/http/app-server.js';
 import { requestContext } from '../src/http/request-context.js';
 import type { Views } from '../src/http/views.js';
-import { createAuditWriter } from '../src/modules/audit/audit-writer.js';
+import { openAuditWriter } from '../src/modules/audit/audit-writer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { endpointGuard } from '../src/oidc/endpoints.js';
 import { attachProviderEvents } from '../src/oidc/provider-events.js';
@@ -74,7 +74,7 @@ async function layered(layers: Layers) {
     ...(layers.artifactStore ? { adapter: createAdapterFactory(stores.artifacts, realmId) } : {}),
   });
   if (layers.hashedSecret) compareHashedClientSecrets(provider);
-  const audit = createAuditWriter({ $executeRawUnsafe: async () => 0 } as unknown as PrismaClient, logger);
+  const audit = await openAuditWriter({ $executeRawUnsafe: async () => 0 } as unknown as PrismaClient, logger);
   if (layers.auditEvents) attachProviderEvents(provider, realmId, audit, logger);
   const realmProvider = { provider, handler: provider.callback(), scope: { realm: { name: 'bench' } } } as unknown as RealmProvider;
   let server = createServer(realmProvider.handler);

@@ -15,7 +15,7 @@ import { createPasswordHasher } from './security/passwords.js';
 import { createServices, type Services } from './services.js';
 import { createMemoryStores, createRedisStores, type Stores } from './stores/stores.js';
 import { seedDemo } from './demo/demo.seed.js';
-import { createAuditWriter, type AuditWriter } from './modules/audit/audit-writer.js';
+import { openAuditWriter, type AuditWriter } from './modules/audit/audit-writer.js';
 import { createGracefulClose } from './graceful-close.js';
 import type { PrismaClient } from './db/types.js';
 import type { ProviderPool } from './realms/provider-pool.js';
@@ -80,7 +80,7 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     await services.realms.ensureAdminRealm();
     if (config.demo) await seedDemo({ config, services, logger });
     const views = createViews(config.env === 'production');
-    const auditWriter = createAuditWriter(prisma, logger);
+    const auditWriter = await openAuditWriter(prisma, logger, { spoolDir: config.auditSpoolDir });
     const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
     const server: Server = await new Promise((resolve, reject) => {
       const s = createAppServer(app).listen(config.port, config.host, () => resolve(s));
