@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
   app.use(requestContext(app, logger));
 
-  app.use(healthRoutes({ prisma, stores }));
+  app.use(healthRoutes({ prisma, stores, auditWriter: deps.auditWriter }));
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.use('/api/v1', apiRoutes(deps));

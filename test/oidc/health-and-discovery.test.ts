@@ -27,7 +27,7 @@ describe('health', () => {
     const redis = process.env.REDIS_URL ? 'ok' : 'not_configured';
     expect(gh().stores.kind).toBe(process.env.REDIS_URL ? 'redis' : 'memory');
     expect(await getJson(`${gh().url}/readyz`)).toEqual({
-      status: 200, type: expect.stringMatching(/^application\/json/), body: { status: 'ready', checks: { database: 'ok', redis } },
+      status: 200, type: expect.stringMatching(/^application\/json/), body: { status: 'ready', checks: { database: 'ok', redis }, audit: { events: expect.any(Number), spoolBytes: expect.any(Number), durable: true } },
     });
   });
 });

@@ -1,0 +1,81 @@
+// PostgreSQL hung, then stopped, during client_credentials load (tokens need no database: the
+// realm's provider is built and its tokens live in the artifact store): every token granted has
+// exactly one token.granted audit row once the database is back, and /readyz shows the backlog
+// meanwhile. Before the spool, a 5 s outage dropped thousands of events.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp, buildRealm } from '../support/builders.js';
+import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
+import { startFaultyPostgres, type FaultyPostgres } from './pg-server.js';
+
+let pg: FaultyPostgres;
+let gh: TestGatehouse;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  pg = await startFaultyPostgres();
+  gh = await startTestGatehouse({
+    DATABASE_URL: pg.url,
+    DATABASE_CONNECT_TIMEOUT_MS: '500',
+    DATABASE_STATEMENT_TIMEOUT_MS: '500',
+    DATABASE_QUERY_TIMEOUT_MS: '800',
+    RATE_LIMIT_TOKEN_PER_CLIENT: '100000000',
+    RATE_LIMIT_TOKEN_PER_IP: '100000000',
+  });
+}, 60_000);
+afterAll(async () => {
+  await gh?.close();
+  await pg?.close();
+});
+
+it('records every token granted across a hang and a restart of PostgreSQL, once each', async () => {
+  const realm = await buildRealm(gh);
+  const { app, clientSecret } = await buildApp(gh, realm, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
+  const basic = `Basic ${Buffer.from(`${app.clientId}:${clientSecret}`).toString('base64')}`;
+  const granted: string[] = [];
+  const failed: number[] = [];
+  let running = true;
+  let n = 0;
+  const worker = async () => {
+    while (running) {
+      const id = `tok-${n++}`;
+      const res = await fetch(`${gh.url}/realms/${realm.name}/token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': id },
+        body: 'grant_type=client_credentials',
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (res.status === 200) granted.push(id);
+      else failed.push(res.status);
+      await res.arrayBuffer();
+    }
+  };
+  const load = Promise.all(Array.from({ length: 8 }, worker));
+  const readyz = async () => (await (await fetch(`${gh.url}/readyz`)).json()) as { audit: { events: number; spoolBytes: number } };
+
+  await sleep(500);
+  await pg.hang();
+  await sleep(2000);
+  const duringHang = granted.length;
+  const backlogDuringHang = await readyz();
+  await pg.resume();
+  await sleep(500);
+  await pg.stop();
+  await sleep(2000);
+  const backlogWhileDown = await readyz();
+  await pg.start();
+  await sleep(1000);
+  running = false;
+  await load;
+  await gh.auditWriter.flush();
+
+  expect(failed).toEqual([]);
+  expect(duringHang).toBeGreaterThan(0);
+  expect(backlogDuringHang.audit.events).toBeGreaterThan(0);
+  expect(backlogWhileDown.audit).toMatchObject({ events: expect.any(Number), spoolBytes: expect.any(Number) });
+  expect(backlogWhileDown.audit.spoolBytes).toBeGreaterThan(0);
+  const rows = await gh.prisma.auditEvent.groupBy({ by: ['requestId'], where: { realmId: realm.id, action: 'token.granted' }, _count: { _all: true } });
+  const counts = new Map(rows.map((r) => [r.requestId, r._count._all]));
+  expect(granted.filter((id) => counts.get(id) !== 1)).toEqual([]);
+  expect(rows.length).toBe(granted.length);
+  expect((await readyz()).audit).toMatchObject({ events: 0, spoolBytes: 0 });
+}, 120_000);
