@@ -9,6 +9,7 @@ export interface GatehouseProcess {
   child: ChildProcess;
   /** Everything the process wrote to stdout so far. */
   stdout(): string;
+  stderr(): string;
   kill9(): Promise<void>;
 }
 
@@ -40,6 +41,7 @@ export async function spawnGatehouse(env: Record<string, string>): Promise<Gateh
     url,
     child,
     stdout: () => out,
+    stderr: () => err,
     async kill9() {
       child.kill('SIGKILL');
       await exited;
