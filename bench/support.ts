@@ -13,8 +13,8 @@ export const tokenRequest = (url: string, clientId: string, secret: string, conn
 });
 
 /** Starts a Gatehouse with a realm and a service app, runs `measure` on its token endpoint, stops it. */
-export async function measureGatehouse<T>(logLevel: string, measure: (url: string, clientId: string, secret: string) => Promise<T>): Promise<T> {
-  const gh = await startTestGatehouse({ LOG_LEVEL: logLevel, RATE_LIMIT_TOKEN_PER_IP: '100000000', RATE_LIMIT_TOKEN_PER_CLIENT: '100000000' });
+export async function measureGatehouse<T>(logLevel: string, measure: (url: string, clientId: string, secret: string) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+  const gh = await startTestGatehouse({ LOG_LEVEL: logLevel, RATE_LIMIT_TOKEN_PER_IP: '100000000', RATE_LIMIT_TOKEN_PER_CLIENT: '100000000', ...env });
   try {
     const realm = await buildRealm(gh);
     const { app, clientSecret } = await buildApp(gh, realm, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
