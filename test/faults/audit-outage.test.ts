@@ -2,32 +2,15 @@
 // realm's provider is built and its tokens live in the artifact store): every token granted has
 // exactly one token.granted audit row once the database is back, and /readyz shows the backlog
 // meanwhile. Before the spool, a 5 s outage dropped thousands of events.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildApp, buildRealm } from '../support/builders.js';
-import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
-import { startFaultyPostgres, type FaultyPostgres } from './pg-server.js';
+import { useGatehouseOnFaultyPostgres } from './pg-server.js';
 
-let pg: FaultyPostgres;
-let gh: TestGatehouse;
+const faulty = useGatehouseOnFaultyPostgres({ RATE_LIMIT_TOKEN_PER_CLIENT: '100000000', RATE_LIMIT_TOKEN_PER_IP: '100000000' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  pg = await startFaultyPostgres();
-  gh = await startTestGatehouse({
-    DATABASE_URL: pg.url,
-    DATABASE_CONNECT_TIMEOUT_MS: '500',
-    DATABASE_STATEMENT_TIMEOUT_MS: '500',
-    DATABASE_QUERY_TIMEOUT_MS: '800',
-    RATE_LIMIT_TOKEN_PER_CLIENT: '100000000',
-    RATE_LIMIT_TOKEN_PER_IP: '100000000',
-  });
-}, 60_000);
-afterAll(async () => {
-  await gh?.close();
-  await pg?.close();
-});
-
 it('records every token granted across a hang and a restart of PostgreSQL, once each', async () => {
+  const { pg, gh } = faulty();
   const realm = await buildRealm(gh);
   const { app, clientSecret } = await buildApp(gh, realm, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
   const basic = `Basic ${Buffer.from(`${app.clientId}:${clientSecret}`).toString('base64')}`;

@@ -2,36 +2,20 @@
 // Gatehouse: what needs the database answers 503 + Retry-After within its timeouts, in each
 // caller's shape, instead of waiting for the server to come back; what does not keep answering;
 // and everything works again once it resumes.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildApp, buildRealm, buildUser } from '../support/builders.js';
-import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { discover, signIn } from '../support/relying-party.js';
 import { buildDeveloper } from '../api/support.js';
-import { startFaultyPostgres, type FaultyPostgres } from './pg-server.js';
+import { useGatehouseOnFaultyPostgres } from './pg-server.js';
 
 const REDIRECT = 'http://localhost:8080/cb';
-let pg: FaultyPostgres;
-let gh: TestGatehouse;
+const faulty = useGatehouseOnFaultyPostgres();
 
-beforeAll(async () => {
-  pg = await startFaultyPostgres();
-  gh = await startTestGatehouse({
-    DATABASE_URL: pg.url,
-    DATABASE_CONNECT_TIMEOUT_MS: '500',
-    DATABASE_STATEMENT_TIMEOUT_MS: '500',
-    DATABASE_QUERY_TIMEOUT_MS: '800',
-    DATABASE_TRANSACTION_WAIT_MS: '500',
-  });
-}, 60_000);
-afterAll(async () => {
-  await gh?.close();
-  await pg?.close();
-});
-
-/** A request that gives up after 8 s (well past every database timeout above, well before the test's). */
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${gh.url}${path}`, { headers, signal: AbortSignal.timeout(8000) });
+/** A request that gives up after 8 s (well past the database timeouts of useGatehouseOnFaultyPostgres, well before the test timeout). */
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${faulty().gh.url}${path}`, { headers, signal: AbortSignal.timeout(8000) });
 
 it('answers 503 with Retry-After while PostgreSQL hangs (API, cold realm, findAccount), keeps health and warm discovery up, and recovers', async () => {
+  const { pg, gh } = faulty();
   const { key } = await buildDeveloper(gh);
   const warm = await buildRealm(gh);
   const cold = await buildRealm(gh);

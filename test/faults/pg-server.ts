@@ -4,7 +4,9 @@
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../src/db/embedded-postgres.js';
+import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 
 export interface FaultyPostgres {
   url: string;
@@ -61,5 +63,34 @@ export async function startFaultyPostgres(): Promise<FaultyPostgres> {
       await server?.stop();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A Gatehouse on a FaultyPostgres of its own, with short database timeouts (a hung server is
+ * given up on within two seconds), for the enclosing file: started before its tests, closed after.
+ */
+export function useGatehouseOnFaultyPostgres(env: Record<string, string> = {}): () => { pg: FaultyPostgres; gh: TestGatehouse } {
+  let pg: FaultyPostgres | undefined;
+  let gh: TestGatehouse | undefined;
+  beforeAll(async () => {
+    pg = await startFaultyPostgres();
+    gh = await startTestGatehouse({
+      DATABASE_URL: pg.url,
+      // Short enough to show a bounded wait, long enough for a start on a busy 2-core machine.
+      DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      DATABASE_STATEMENT_TIMEOUT_MS: '1500',
+      DATABASE_QUERY_TIMEOUT_MS: '2000',
+      DATABASE_TRANSACTION_WAIT_MS: '1500',
+      ...env,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await gh?.close();
+    await pg?.close();
+  });
+  return () => {
+    if (!pg || !gh) throw new Error('not started yet');
+    return { pg, gh };
   };
 }

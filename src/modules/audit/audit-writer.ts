@@ -110,6 +110,7 @@ export async function openAuditWriter(prisma: PrismaClient, logger: Logger, opts
     let delay = retryMs;
     let refusals = 0;
     for (;;) {
+      if (closed) return; // close() waited long enough: the rest is drained at the next start
       const segment = await spool.read(drainedTo, maxBatch);
       if (!segment) return;
       try {
