@@ -70,14 +70,16 @@ it('durable: spools every event to disk while inserts hang, holds none in memory
   const dir = await spoolDir();
   const { logger, lines, raw } = capturedLogger();
   const writer = await openAuditWriter(gh().prisma, logger, { spoolDir: dir, maxBatch: 10, flushMs: 5, maxPending: 30, retryMs: 20 });
+  const untilSpooled = async (n: number) => {
+    for (let i = 0; i < 250 && writer.backlog().events < n; i++) await sleep(20);
+  };
 
   await whileAuditTableLocked(async () => {
+    // Ten batches, each on disk before the next: the backlog grows past maxPending (memory's bound).
     for (let i = 0; i < 100; i++) {
       writer.write(realm.id, { ...grantEvent, requestId: `req-${i}` });
-      if (i % 10 === 9) await sleep(15);
+      if (i % 10 === 9) await untilSpooled(i + 1);
     }
-    // The last batches' fsyncs may take a moment on a busy disk.
-    for (let i = 0; i < 100 && writer.backlog().events < 100; i++) await sleep(20);
     // All 100 on disk, fsync'd; none dropped although maxPending is 30.
     expect(writer.backlog()).toMatchObject({ events: 100, durable: true });
     const [file] = await readdir(dir);
