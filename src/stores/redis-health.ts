@@ -4,8 +4,10 @@
 // command would flood the log at thousands of requests a second).
 //
 // Down: a client lost its connection ('close', which ioredis emits before each reconnect attempt)
-// or a command timed out (a hung or partitioned Redis keeps the socket open, so only the
-// commandTimeout notices). Up: every client is 'ready' again and no timeout is unanswered.
+// or commands kept timing out for HUNG_AFTER_MS with no answer in between (a hung or partitioned
+// Redis keeps the socket open, so only the commandTimeout notices; a single timeout may be this
+// process's own event loop running late, and is not called an outage). Up: every client is
+// 'ready' again and a command answered since the last timeout.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 
@@ -23,11 +25,13 @@ export interface RedisHealth {
 
 /** The errors ioredis gives for a command it could not deliver or got no answer to. */
 const OUTAGE_MESSAGES = /^(Command timed out|Stream isn't writeable|Reached the max retries per request limit|Connection is closed)/;
+const HUNG_AFTER_MS = 1000;
 const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function createRedisHealth(logger: Pick<Logger, 'error' | 'info'>): RedisHealth {
   const disconnected = new Set<string>();
   let timedOut = false;
+  let timingOutSince: number | undefined;
   let stopped = false;
   let downSince: number | undefined;
   /** Why the first client went: kept from its `error` event for the "back" line. */
@@ -65,6 +69,7 @@ export function createRedisHealth(logger: Pick<Logger, 'error' | 'info'>): Redis
       });
     },
     succeeded() {
+      timingOutSince = undefined;
       if (!timedOut) return;
       timedOut = false;
       update();
@@ -72,9 +77,12 @@ export function createRedisHealth(logger: Pick<Logger, 'error' | 'info'>): Redis
     failed(err) {
       const e = err as NodeJS.ErrnoException | undefined;
       if (e?.message?.startsWith('Command timed out')) {
-        cause ??= 'command timed out';
-        timedOut = true;
-        update();
+        timingOutSince ??= Date.now();
+        if (!timedOut && Date.now() - timingOutSince >= HUNG_AFTER_MS) {
+          cause ??= 'commands timed out';
+          timedOut = true;
+          update();
+        }
       }
       return downSince !== undefined || stopped || OUTAGE_MESSAGES.test(e?.message ?? '') || OUTAGE_CODES.has(e?.code ?? '');
     },

@@ -110,7 +110,12 @@ export async function createRedisStores(url: string, opts: StoresOptions): Promi
       guardRedisCalls(new RateLimiterRedis({ storeClient: counters, keyPrefix: `gh:rl:${o.keyPrefix}`, points: o.points, duration: o.durationSeconds }), health, ownError),
     async ping() {
       // Fails at once while disconnected, within commandTimeout when Redis hangs.
-      await Promise.all([redis.ping(), counters.ping()]);
+      try {
+        await Promise.all([redis.ping(), counters.ping()]);
+      } catch (err) {
+        health.failed(err);
+        throw err;
+      }
       health.succeeded();
       if (!health.up) throw new Error('the realm-change subscription is not connected');
     },
