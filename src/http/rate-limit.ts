@@ -1,6 +1,11 @@
 // Rate limits answer 429 with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3). Counters live in Redis
 // when configured (shared by every instance), else in memory.
+//
+// A counter store that cannot answer fails closed: the request gets 503 + Retry-After
+// (ServiceUnavailableError), never a pass. A login throttle that cannot count must not let
+// unlimited password guesses through while Redis is away.
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { isUnavailable, ServiceUnavailableError } from './unavailable.js';
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -12,7 +17,10 @@ export async function consume(limiter: RateLimiterAbstract, key: string, points 
     await limiter.consume(key, points);
     return { ok: true };
   } catch (rejection) {
-    if (rejection instanceof Error) throw rejection; // the store failed: not a limit
+    // The store failed, not a limit. The Redis stores already say so (src/stores/store-unavailable.ts);
+    // any other store's error means the same.
+    if (isUnavailable(rejection)) throw rejection;
+    if (rejection instanceof Error) throw new ServiceUnavailableError('redis', 1, { cause: rejection });
     return waitFor((rejection as RateLimiterRes).msBeforeNext);
   }
 }

@@ -11,6 +11,7 @@ import type { Services } from '../services.js';
 import { verifySecret } from '../security/tokens.js';
 import { createAdapterFactory } from '../stores/oidc-adapter.js';
 import type { Stores } from '../stores/stores.js';
+import { retryAfterOn503 } from '../stores/store-unavailable.js';
 import { CLAIMS_BY_SCOPE, createFindAccount, OIDC_SCOPES } from './account.js';
 import { toClientMetadata } from './client-metadata.js';
 import { createLoadExistingGrant } from './grants.js';
@@ -133,6 +134,9 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   // taken from Express's req.ip (see provider-events.ts), which honours the trusted hop count.
   provider.proxy = config.trustProxy !== false;
   compareHashedClientSecrets(provider);
+  // Store outages inside oidc-provider are answered by it as 503 temporarily_unavailable
+  // (StoreUnavailableError); this adds their Retry-After.
+  provider.use(retryAfterOn503);
   attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
   answerUnavailable(provider, pages.renderError);
   return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };

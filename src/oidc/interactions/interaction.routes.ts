@@ -5,6 +5,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type Provider from 'oidc-provider';
 import type { Csrf } from '../../http/csrf.js';
 import type { Views } from '../../http/views.js';
+import { isUnavailable } from '../../http/unavailable.js';
 import type { LoginThrottle } from '../../modules/auth/login-throttle.js';
 import type { PasswordHasher } from '../../security/passwords.js';
 import { realmOf } from '../../realms/realm-resolver.js';
@@ -42,7 +43,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     try {
       details = await provider.interactionDetails(req, res);
       if (details.uid !== req.params.uid) throw new Error('interaction mismatch');
-    } catch {
+    } catch (err) {
+      // Redis away is not an expired sign-in: the error handler answers 503 with Retry-After.
+      if (isUnavailable(err)) return next(err);
       renderPage(deps.views, res, 'error', { title: 'This sign-in has expired', message: 'Go back to the application and start signing in again.', code: 'interaction_expired', requestId: req.id }, 400);
       return;
     }
