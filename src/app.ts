@@ -42,8 +42,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const { config, prisma, stores, logger, views } = deps;
   const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, maxAgeMs: 5 * 60_000, build: (realm) => buildRealmProvider(deps, realm) });
-  const csrf = createCsrf(config.masterKey, config.baseUrl.startsWith('https:'));
-  const throttle = createLoginThrottle(stores, config.rateLimits);
+  const secureCookies = config.baseUrl.startsWith('https:');
+  const csrf = createCsrf(config.masterKey, secureCookies);
+  const throttle = createLoginThrottle(stores, config.rateLimits, { masterKey: config.masterKey, secureCookies });
 
   const app = express();
   app.set('trust proxy', config.trustProxy);

@@ -1,5 +1,6 @@
-// The login prompt: email + password, checked with argon2id, throttled (login-throttle.ts),
-// audited (success and failure). Failures never say whether the email exists.
+// The login prompt: email + password, checked with argon2id, throttled (login-throttle.ts: a
+// browser that signed in to the account before shows its device cookie and is judged by its own
+// failures only), audited (success and failure). Failures never say whether the email exists.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
@@ -35,7 +36,9 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
     if (!parsed.success) return show(req, res, details, 'Enter your email address and password.', String(req.body?.email ?? ''), 400);
     const { email, password } = parsed.data;
 
-    const limit = await throttle.check(realm.scope.realm.id, email, ip);
+    const realmId = realm.scope.realm.id;
+    const device = throttle.deviceCookie.read(req);
+    const limit = await throttle.check(realmId, email, ip, device);
     if (!limit.ok) {
       res.setHeader('Retry-After', String(limit.retryAfterSeconds));
       return show(req, res, details, `Too many sign-in attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, email, 429);
@@ -46,11 +49,11 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
     const audit = { ip, userAgent: req.get('user-agent') ?? null, requestId: req.id };
     if (!user || !valid || user.disabled) {
       await realm.scope.audit.append({ actor: 'anonymous', action: 'login.failure', target: user ? `user:${user.id}` : null, data: { reason: user?.disabled ? 'disabled' : 'invalid_credentials' }, ...audit });
-      await sleep(await throttle.failed(realm.scope.realm.id, email, ip));
+      await sleep(await throttle.failed(realmId, email, ip, device));
       return show(req, res, details, 'Incorrect email or password.', email, 401);
     }
 
-    await throttle.succeeded(realm.scope.realm.id, email, ip);
+    throttle.deviceCookie.write(req, res, await throttle.succeeded(realmId, email, ip, device));
     await realm.scope.audit.append({ actor: `user:${user.id}`, action: 'login.success', target: `user:${user.id}`, data: { clientId: String(details.params.client_id) }, ...audit });
     csrf.clear(req, res);
     await realm.provider.interactionFinished(req, res, { login: { accountId: user.id, amr: ['pwd'], remember: true } }, { mergeWithLastSubmission: false });
