@@ -12,7 +12,7 @@ const limits = { loginPerIp: 30, loginPerAccount: 10, tokenPerIp: 100, tokenPerC
 
 /** Memory stores whose rate limiters record every key they are given. */
 function recordingStores(keys: string[]): Stores {
-  const stores = createMemoryStores({ logger: { warn: () => undefined } });
+  const stores = createMemoryStores({ logger: { warn: () => undefined, error: () => undefined, info: () => undefined } });
   const rateLimiter = (options: Parameters<Stores['rateLimiter']>[0]): RateLimiterAbstract =>
     new Proxy(stores.rateLimiter(options), {
       get(target, property, receiver) {
