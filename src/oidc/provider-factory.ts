@@ -19,6 +19,8 @@ import { createPages } from './pages.js';
 import { createResourceIndicators } from './resources.js';
 import { introspectionAllowed, revocationAllowed } from './token-policies.js';
 import { attachProviderEvents } from './provider-events.js';
+import { cacheHeaders } from './cache-headers.js';
+import { pinPublicOrigin } from './public-origin.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -131,6 +133,8 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   // Koa reads X-Forwarded-Proto (secure cookies) only with proxy on. Client addresses are
   // taken from Express's req.ip (see provider-events.ts), which honours the trusted hop count.
   provider.proxy = config.trustProxy !== false;
+  provider.use(pinPublicOrigin(config.baseUrl));
+  provider.use(cacheHeaders());
   compareHashedClientSecrets(provider);
   attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
   return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
