@@ -148,18 +148,6 @@ describe('gatehouse CLI', { timeout: 60_000 }, () => {
     expect(spaApp).not.toHaveProperty('clientSecret');
   });
 
-  it('creates a confidential app without PKCE and with client_secret_post; refuses both for an SPA', async () => {
-    const [web, spa] = await Promise.all([
-      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'Legacy', '--type', 'web', '--redirect-uri', 'https://legacy.example.com/cb', '--no-pkce', '--token-auth', 'client_secret_post', '--json']),
-      gatehouse(['app', 'create', '--realm', 'acme', '--name', 'Dashboard', '--type', 'spa', '--redirect-uri', 'http://localhost:5173/cb', '--no-pkce', '--token-auth', 'client_secret_post']),
-    ]);
-    expect(web.code, web.stderr).toBe(0);
-    expect(JSON.parse(web.stdout)).toMatchObject({ type: 'web', requirePkce: false, tokenEndpointAuthMethod: 'client_secret_post' });
-    expectRefused(spa, 'validation_failed');
-    expect(spa.stderr).toMatch(/^ {2}requirePkce: public apps/m);
-    expect(spa.stderr).toMatch(/^ {2}tokenEndpointAuthMethod: public apps/m);
-  });
-
   it('registers an API resource and changes realm token lifetimes, refusing bad values', async () => {
     const [resource, lifetimes] = await Promise.all([
       gatehouse(['resource', 'create', '--realm', 'acme', '--identifier', 'https://orders.example.com', '--name', 'Orders', '--scope', 'orders:read', '--scope', 'orders:write', '--access-token-ttl', '300', '--json']),
