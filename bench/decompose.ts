@@ -23,8 +23,9 @@ import { openAuditWriter } from '../src/modules/audit/audit-writer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { endpointGuard } from '../src/oidc/endpoints.js';
 import { attachProviderEvents } from '../src/oidc/provider-events.js';
-import { compareHashedClientSecrets, type RealmProvider } from '../src/oidc/provider-factory.js';
-import { tokenRateLimit } from '../src/oidc/token-rate-limit.js';
+import { enforceClientSecretAuth } from '../src/oidc/client-auth.js';
+import type { RealmProvider } from '../src/oidc/provider-factory.js';
+import { createTokenRateLimits } from '../src/oidc/token-rate-limit.js';
 import type { ProviderPool } from '../src/realms/provider-pool.js';
 import { realmOf, resolveRealm } from '../src/realms/realm-resolver.js';
 import { sha256 } from '../src/security/tokens.js';
@@ -37,7 +38,7 @@ const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const logger = createLogger('warn');
 const noViews = { send: () => { throw new Error('no views in the benchmark'); } } as unknown as Views;
-const limits = { tokenPerIp: 1e8, tokenPerClient: 1e8 } as Parameters<typeof tokenRateLimit>[1];
+const limits = { tokenPerIp: 1e8, tokenPerClient: 1e8 } as Parameters<typeof createTokenRateLimits>[1];
 
 async function load(url: string, clientId: string, secret: string) {
   const opts = tokenRequest(url, clientId, secret, Number(values.connections));
@@ -73,7 +74,9 @@ async function layered(layers: Layers) {
     ttl: { ClientCredentials: 900 },
     ...(layers.artifactStore ? { adapter: createAdapterFactory(stores.artifacts, realmId) } : {}),
   });
-  if (layers.hashedSecret) compareHashedClientSecrets(provider);
+  if (layers.hashedSecret) enforceClientSecretAuth(provider);
+  const tokenLimits = createTokenRateLimits(stores, limits);
+  if (layers.tokenRateLimit) tokenLimits.attachPerClient(provider, 'bench');
   const audit = await openAuditWriter({ $executeRawUnsafe: async () => 0 } as unknown as PrismaClient, logger);
   if (layers.auditEvents) attachProviderEvents(provider, realmId, audit, logger);
   const realmProvider = { provider, handler: provider.callback(), scope: { realm: { name: 'bench' } } } as unknown as RealmProvider;
@@ -89,7 +92,7 @@ async function layered(layers: Layers) {
     const pool = { get: async () => realmProvider } as unknown as ProviderPool;
     if (layers.resolveRealm) realm.use(resolveRealm(pool, noViews));
     else realm.use(((_req, res, next) => { res.locals.realm = realmProvider; next(); }) as RequestHandler);
-    if (layers.tokenRateLimit) realm.post('/token', tokenRateLimit(stores, limits));
+    if (layers.tokenRateLimit) realm.post('/token', tokenLimits.perIp);
     if (layers.endpointGuard) realm.use(endpointGuard(noViews));
     realm.use((req, res) => realmOf(res).handler(req, res));
     app.use('/realms/:realm', realm);

@@ -16,8 +16,8 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import type { Logger } from './observability/logger.js';
 import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
 import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
-import { endpointGuard, ROUTES } from './oidc/endpoints.js';
-import { tokenRateLimit } from './oidc/token-rate-limit.js';
+import { endpointGuard, RFC8414_METADATA_PATH, rfc8414Metadata, ROUTES } from './oidc/endpoints.js';
+import { createTokenRateLimits } from './oidc/token-rate-limit.js';
 import { buildRealmProvider } from './oidc/provider-factory.js';
 import { createProviderPool, type ProviderPool } from './realms/provider-pool.js';
 import { realmOf, resolveRealm } from './realms/realm-resolver.js';
@@ -41,7 +41,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const { config, prisma, stores, logger, views } = deps;
-  const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, maxAgeMs: 5 * 60_000, build: (realm) => buildRealmProvider(deps, realm) });
+  const tokenLimits = createTokenRateLimits(stores, config.rateLimits);
+  const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, maxAgeMs: 5 * 60_000, build: (realm) => buildRealmProvider({ ...deps, tokenLimits }, realm) });
   const secureCookies = config.baseUrl.startsWith('https:');
   const csrf = createCsrf(config.masterKey, secureCookies);
   const throttle = createLoginThrottle(stores, config.rateLimits, { masterKey: config.masterKey, secureCookies });
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
-  realm.post('/token', tokenRateLimit(stores, config.rateLimits));
+  realm.post('/token', tokenLimits.perIp);
   realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views));
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
   realm.use(endpointGuard(views));
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
     realmOf(res).handler(req, res);
   });
   app.use('/realms/:realm', realm);
+  app.get(RFC8414_METADATA_PATH, resolveRealm(pool, views), rfc8414Metadata);
 
   app.use((req, res) => {
     if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {

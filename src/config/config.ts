@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { crossVariableProblems } from './consistency.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -131,6 +132,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) throw new ConfigError(`Invalid configuration:\n${describe(result.error)}`);
+  // Each variable can be valid and the combination still unworkable (consistency.ts).
+  const conflicts = crossVariableProblems(result.data);
+  if (conflicts.length) throw new ConfigError(`Invalid configuration:\n${conflicts.map((p) => `  ${p.variables.join(', ')}: ${p.message}`).join('\n')}`);
   return result.data;
 }
 

@@ -5,6 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sendOAuthError } from '../http/oauth-error.js';
 import type { Views } from '../http/views.js';
+import { realmOf } from '../realms/realm-resolver.js';
 
 /** /authorize and /userinfo are the names most clients and docs expect; discovery publishes them all. */
 export const ROUTES = {
@@ -55,4 +56,22 @@ export function endpointGuard(views: Views) {
     res.setHeader('Allow', allowed.join(', '));
     sendOAuthError(req, res, views, { status: 405, error: 'invalid_request', description: `${req.method} is not allowed here; use ${allowed.join(' or ')}`, title: 'Not allowed' });
   };
+}
+
+const METADATA = '/.well-known/oauth-authorization-server';
+
+/**
+ * RFC 8414 §3: an issuer with a path (`{BASE_URL}/realms/{realm}`) publishes its authorization
+ * server metadata at the origin's well-known URI with the issuer's path appended, so strict
+ * OAuth clients find it at `/.well-known/oauth-authorization-server/realms/{realm}`. Served by the
+ * realm's provider, as if asked at `{issuer}/.well-known/oauth-authorization-server` (which also
+ * stays): the same document, the same cache headers. Mount after resolveRealm.
+ */
+export const RFC8414_METADATA_PATH = `${METADATA}/realms/:realm`;
+
+export function rfc8414Metadata(req: Request, res: Response) {
+  req.url = METADATA;
+  // oidc-provider takes the realm's mount path from what precedes req.url in req.originalUrl.
+  req.originalUrl = `/realms/${String(req.params.realm)}${METADATA}`;
+  realmOf(res).handler(req, res);
 }

@@ -8,12 +8,11 @@ import type { Logger } from '../observability/logger.js';
 import type { RealmRecord, RealmScope } from '../realms/realm-scope.js';
 import { deriveKey } from '../security/encryption.js';
 import type { Services } from '../services.js';
-import { verifySecret } from '../security/tokens.js';
 import { createAdapterFactory } from '../stores/oidc-adapter.js';
 import type { Stores } from '../stores/stores.js';
 import { retryAfterOn503 } from '../stores/store-unavailable.js';
 import { CLAIMS_BY_SCOPE, createFindAccount, OIDC_SCOPES } from './account.js';
-import { toClientMetadata } from './client-metadata.js';
+import { requiresPkce, toClientMetadata } from './client-metadata.js';
 import { createLoadExistingGrant } from './grants.js';
 import { ROUTES } from './endpoints.js';
 import { createPages } from './pages.js';
@@ -21,6 +20,10 @@ import { createResourceIndicators } from './resources.js';
 import { introspectionAllowed, revocationAllowed } from './token-policies.js';
 import { attachProviderEvents } from './provider-events.js';
 import { answerUnavailable } from './provider-unavailable.js';
+import { cacheHeaders } from './cache-headers.js';
+import { enforceClientSecretAuth } from './client-auth.js';
+import type { TokenRateLimits } from './token-rate-limit.js';
+import { pinPublicOrigin } from './public-origin.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -29,6 +32,8 @@ export interface ProviderDeps {
   logger: Logger;
   auditWriter: AuditWriter;
   services: Services;
+  /** Made once per app: the per-client token limit each realm's provider joins. */
+  tokenLimits: TokenRateLimits;
 }
 
 export interface RealmProvider {
@@ -80,8 +85,9 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: ['code', 'none'],
-    // PKCE with S256 for every client (RFC 9700 §2.1.1 recommends it for confidential clients too).
-    pkce: { required: () => true },
+    // PKCE with S256 (the only method offered) for public apps always, for confidential ones
+    // unless they opted out (client-metadata.ts).
+    pkce: { required: (_ctx, client) => requiresPkce(appsByClientId.get(client.clientId)) },
     cookies: {
       keys: [cookieKey],
       long: { httpOnly: true, sameSite: 'lax', path, secure },
@@ -133,20 +139,16 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   // Koa reads X-Forwarded-Proto (secure cookies) only with proxy on. Client addresses are
   // taken from Express's req.ip (see provider-events.ts), which honours the trusted hop count.
   provider.proxy = config.trustProxy !== false;
-  compareHashedClientSecrets(provider);
+  provider.use(pinPublicOrigin(config.baseUrl));
+  provider.use(cacheHeaders());
+  enforceClientSecretAuth(provider);
+  deps.tokenLimits.attachPerClient(provider, realm.name);
   // Store outages inside oidc-provider are answered by it as 503 temporarily_unavailable
   // (StoreUnavailableError); this adds their Retry-After.
   provider.use(retryAfterOn503);
   attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
   answerUnavailable(provider, pages.renderError);
   return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
-}
-
-/** Stored "client_secret" is the SHA-256 of the secret: compare hashes in constant time. */
-export function compareHashedClientSecrets(provider: Provider) {
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
-    return Promise.resolve(!!this.clientSecret && verifySecret(actual, this.clientSecret));
-  } as never;
 }
 
 function safeOrigin(uri: string): string | undefined {

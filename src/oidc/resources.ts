@@ -16,7 +16,15 @@ export function createResourceIndicators(resources: ApiResource[], appsByClientI
     const app = appsByClientId.get(clientId);
     const granted = app && apiAccessOf(app).find((e) => e.resource === resource.identifier);
     if (!granted) throw new errors.InvalidTarget('this app has not been given access to this API resource');
-    return resource.scopes.filter((s) => granted.scopes.includes(s));
+    const allowed = resource.scopes.filter((s) => granted.scopes.includes(s));
+    // Some requested scopes allowed: oidc-provider narrows the token to them and, the scope then
+    // differing from the request, returns `scope` (RFC 6749 §3.3, §5.1). None allowed: a token
+    // with no scope at all is no answer to the request (RFC 6749 §5.2 invalid_scope).
+    const requested = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
+    if (requested.length && !requested.some((s) => allowed.includes(s))) {
+      throw new errors.InvalidScope('none of the requested scopes has been given to this app for this API resource', requested.join(' '));
+    }
+    return allowed;
   }
 
   return {

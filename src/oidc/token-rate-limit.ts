@@ -1,49 +1,79 @@
 // Rate limits on a realm's token endpoint, per source IP and per client (the "account" of a
 // token request), answered 429 with Retry-After and an RFC 6749 §5.2-shaped error body.
-// The client is read from HTTP Basic credentials (RFC 6749 §2.3.1) without parsing the body:
-// oidc-provider must receive the body untouched. client_secret_post clients count per IP only.
-// The client's counter only counts requests that got a token: the client id in the header is
-// unauthenticated, and counting every claim would let anyone exhaust another client's quota.
+// - Per IP: in Express, before the provider reads anything.
+// - Per client: inside the provider, where oidc-provider looks the client up during client
+//   authentication (Client.find) with the id the request claims, whatever the method: the
+//   Authorization header (client_secret_basic), client_id in the body (client_secret_post, none)
+//   or the client_assertion's sub (private_key_jwt). The body is read once, by oidc-provider.
+//   The claimed id is unauthenticated, so the check only reads the client's counter, and only a
+//   request that got a token (an authenticated one) adds to it: anyone can claim a client id,
+//   nobody but the client can use up its quota.
 import type { NextFunction, Request, Response } from 'express';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/config.js';
 import { consume, waitFor } from '../http/rate-limit.js';
+import { isUnavailable, UNAVAILABLE_MESSAGE } from '../http/unavailable.js';
 import type { Stores } from '../stores/stores.js';
 
-function basicClientId(req: Request): string | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(req.get('authorization') ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  try {
-    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
-  } catch {
-    return undefined;
-  }
+const SLOW_DOWN = 'too many token requests; retry after the time in Retry-After';
+
+/** An error oidc-provider answers as it is (status, error, error_description), with Retry-After set. */
+function refusal(ctx: KoaContextWithOIDC, status: number, error: string, description: string, retryAfterSeconds: number) {
+  ctx.set('Retry-After', String(retryAfterSeconds));
+  const err = new errors.OIDCProviderError(status, error);
+  err.error_description = description;
+  err.expose = true;
+  return err;
 }
 
-export function tokenRateLimit(stores: Stores, limits: Config['rateLimits']) {
+export function createTokenRateLimits(stores: Stores, limits: Config['rateLimits']) {
   const perIp = stores.rateLimiter({ keyPrefix: 'token-ip', points: limits.tokenPerIp, durationSeconds: 60 });
   const perClient = stores.rateLimiter({ keyPrefix: 'token-client', points: limits.tokenPerClient, durationSeconds: 60 });
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const realm = String(req.params.realm);
-    const clientId = basicClientId(req);
-    const clientKey = `${realm}:${clientId}`;
-    // Both counters at once: one wait for the store (with Redis, one round trip) instead of two in a row.
-    const [ipResult, used] = await Promise.all([consume(perIp, `${realm}:${req.ip}`), clientId ? perClient.get(clientKey) : null]);
-    let result = ipResult;
-    if (result.ok && used && used.consumedPoints >= limits.tokenPerClient) {
-      result = waitFor(used.msBeforeNext);
+
+  async function checkClient(ctx: KoaContextWithOIDC, realmName: string, claimedId: string, log: Request['log'] | undefined) {
+    let used;
+    try {
+      used = await perClient.get(`${realmName}:${claimedId}`);
+    } catch (err) {
+      // Thrown inside the provider, a store failure would become a 500: answer 503 ourselves.
+      const retry = isUnavailable(err) ? err.retryAfterSeconds : 1;
+      log?.warn({ err }, 'token rate limit counter unavailable');
+      throw refusal(ctx, 503, 'temporarily_unavailable', UNAVAILABLE_MESSAGE, retry);
     }
-    if (result.ok) {
-      if (clientId) {
-        res.on('finish', () => {
-          if (res.statusCode < 400) perClient.penalty(clientKey, 1).catch((err: unknown) => req.log.warn({ err }, 'token rate limit counter not updated'));
-        });
-      }
-      return next();
+    if (used && used.consumedPoints >= limits.tokenPerClient) {
+      const wait = waitFor(used.msBeforeNext);
+      throw refusal(ctx, 429, 'slow_down', SLOW_DOWN, wait.ok ? 1 : wait.retryAfterSeconds);
     }
-    res.setHeader('Retry-After', String(result.retryAfterSeconds));
-    res.status(429).json({ error: 'slow_down', error_description: 'too many token requests; retry after the time in Retry-After' });
+    ctx.res.on('finish', () => {
+      const client = ctx.oidc.client?.clientId;
+      if (ctx.res.statusCode < 400 && client) perClient.penalty(`${realmName}:${client}`, 1).catch((err: unknown) => log?.warn({ err }, 'token rate limit counter not updated'));
+    });
+  }
+
+  return {
+    /** Express middleware for POST /realms/:realm/token. */
+    async perIp(req: Request, res: Response, next: NextFunction) {
+      const result = await consume(perIp, `${String(req.params.realm)}:${req.ip}`);
+      if (result.ok) return next();
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      res.status(429).json({ error: 'slow_down', error_description: SLOW_DOWN });
+    },
+
+    /** The per-client limit, inside this realm's provider. */
+    attachPerClient(provider: Provider, realmName: string) {
+      const find = provider.Client.find.bind(provider.Client);
+      const checked = new WeakSet<object>();
+      provider.Client.find = async (id: string) => {
+        const ctx = Provider.ctx;
+        // Once per token request: the first lookup is client authentication's.
+        if (ctx?.oidc.route === 'token' && typeof id === 'string' && id && !checked.has(ctx)) {
+          checked.add(ctx);
+          await checkClient(ctx, realmName, id, (ctx.req as Request).log);
+        }
+        return find(id);
+      };
+    },
   };
 }
+
+export type TokenRateLimits = ReturnType<typeof createTokenRateLimits>;

@@ -81,7 +81,7 @@ describe('parseEnv: a bad variable is named in the error', () => {
 
 describe('resolveMasterKey', () => {
   it('refuses production without MASTER_KEY, naming it', async () => {
-    const err = await configError(async () => resolveMasterKey(parseEnv({ NODE_ENV: 'production', DATA_DIR: await tempDir() })));
+    const err = await configError(async () => resolveMasterKey(parseEnv({ NODE_ENV: 'production', BASE_URL: 'https://id.example.com', TRUST_PROXY: '1', DATA_DIR: await tempDir() })));
     expect(err.message).toMatch(/^\s+MASTER_KEY: /m);
   });
 
@@ -89,7 +89,7 @@ describe('resolveMasterKey', () => {
     const given = randomBytes(32);
     const dataDir = await tempDir();
     for (const NODE_ENV of ['production', 'development']) {
-      expect(await resolveMasterKey(parseEnv({ NODE_ENV, MASTER_KEY: given.toString('base64'), DATA_DIR: dataDir }))).toEqual(given);
+      expect(await resolveMasterKey(parseEnv({ NODE_ENV, BASE_URL: 'http://localhost:3000', MASTER_KEY: given.toString('base64'), DATA_DIR: dataDir }))).toEqual(given);
     }
     await expect(stat(join(dataDir, 'secrets.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -151,7 +151,7 @@ describe('defaults', () => {
   });
 
   it('has no demo in production, and a BASE_URL without trailing slash', () => {
-    const config = buildConfig(parseEnv({ NODE_ENV: 'production', BASE_URL: 'https://id.example.com/', MASTER_KEY: key(32) }), randomBytes(32));
+    const config = buildConfig(parseEnv({ NODE_ENV: 'production', BASE_URL: 'https://id.example.com/', TRUST_PROXY: '1', MASTER_KEY: key(32) }), randomBytes(32));
     expect(config).toMatchObject({ demo: false, baseUrl: 'https://id.example.com' });
   });
 
@@ -167,5 +167,55 @@ describe('defaults', () => {
     // A stored value is kept; a broken settings row falls back to the defaults rather than failing the realm.
     expect(parseRealmSettings({ tokenLifetimes: { accessToken: 300 } }).tokenLifetimes).toMatchObject({ accessToken: 300, idToken: 3600 });
     expect(parseRealmSettings({ tokenLifetimes: { accessToken: 'soon' } }).tokenLifetimes.accessToken).toBe(900);
+  });
+});
+
+describe('parseEnv: variables that cannot work together are refused at startup, naming each', () => {
+  /** The problem lines of the error: `  VAR[, VAR]: message`. */
+  const problemLines = async (env: Record<string, string>) =>
+    (await configError(() => parseEnv(env))).message.split('\n').filter((l) => /^\s+[A-Z_]+(, [A-Z_]+)*: /.test(l));
+
+  it('an https BASE_URL with TRUST_PROXY=false (every secure cookie would fail on the plain-HTTP socket)', async () => {
+    for (const TRUST_PROXY of [undefined, 'false']) {
+      const lines = await problemLines({ BASE_URL: 'https://id.example.com', ...(TRUST_PROXY ? { TRUST_PROXY } : {}) });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^\s+BASE_URL, TRUST_PROXY: .*TRUST_PROXY/);
+    }
+    // With a trusted proxy (which sends X-Forwarded-Proto: https) it starts.
+    expect(parseEnv({ BASE_URL: 'https://id.example.com', TRUST_PROXY: '1' }).BASE_URL).toBe('https://id.example.com');
+    expect(parseEnv({ BASE_URL: 'https://id.example.com', TRUST_PROXY: '10.0.0.0/8' }).BASE_URL).toBe('https://id.example.com');
+  });
+
+  it.each([
+    ['a path', 'http://localhost:3000/auth', /without a path/],
+    ['a query', 'http://localhost:3000/?x=1', /query or fragment/],
+    ['a fragment', 'http://localhost:3000/#top', /query or fragment/],
+    ['credentials', 'http://user:pw@localhost:3000', /credentials/],
+    ['another scheme', 'ftp://localhost:3000', /http:\/\/ or https:\/\//],
+  ])('a BASE_URL with %s (the issuer is an origin: RFC 8414 §2)', async (_what, BASE_URL, message) => {
+    const lines = await problemLines({ BASE_URL });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\s+BASE_URL: /);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).not.toContain('pw@');
+  });
+
+  it('production with an http BASE_URL other than localhost, or with no BASE_URL at all', async () => {
+    const base = { NODE_ENV: 'production', MASTER_KEY: key(32) };
+    expect(await problemLines({ ...base, BASE_URL: 'http://id.example.com' })).toEqual([expect.stringMatching(/^\s+BASE_URL, NODE_ENV: production needs an https BASE_URL/)]);
+    expect(await problemLines(base)).toEqual([expect.stringMatching(/^\s+BASE_URL, NODE_ENV: BASE_URL is required in production/)]);
+    // A local trial of the production image (docker compose's default) stays possible.
+    for (const BASE_URL of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) expect(parseEnv({ ...base, BASE_URL }).BASE_URL).toBe(BASE_URL);
+    // Outside production, http anywhere is a developer's choice.
+    expect(parseEnv({ BASE_URL: 'http://dev.example.test:3000' }).BASE_URL).toBe('http://dev.example.test:3000');
+  });
+
+  it('PORT=0 (a random port) without BASE_URL, which the default cannot name', async () => {
+    expect(await problemLines({ PORT: '0' })).toEqual([expect.stringMatching(/^\s+BASE_URL, PORT: /)]);
+    expect(parseEnv({ PORT: '0', BASE_URL: 'http://localhost:8080' }).PORT).toBe(0);
+  });
+
+  it('accepts a BASE_URL whose port differs from PORT (a port mapping or a proxy in front)', () => {
+    expect(parseEnv({ PORT: '3000', BASE_URL: 'http://localhost:8080', HOST: '127.0.0.1' }).BASE_URL).toBe('http://localhost:8080');
   });
 });

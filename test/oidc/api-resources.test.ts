@@ -67,6 +67,15 @@ describe('client_credentials', () => {
     expect(await verifiedAccessToken(token.access_token)).toMatchObject({ scope: 'orders:read' });
   });
 
+  it('is refused invalid_scope when none of the scopes it asks for was given (RFC 6749 §5.2), not handed an empty token', async () => {
+    for (const scope of ['orders:write', 'orders:write no-such-scope']) {
+      await expect(oidc.clientCredentialsGrant(config, { resource: API, scope })).rejects.toMatchObject({ error: 'invalid_scope', status: 400 });
+    }
+    // The narrowed answer names the scope it has, as it differs from the request (RFC 6749 §3.3).
+    const token = await oidc.clientCredentialsGrant(config, { resource: API, scope: 'orders:write orders:read' });
+    expect(token.scope).toBe('orders:read');
+  });
+
   it('is refused invalid_target for a registered API it was not given, until it is given access', async () => {
     const { app, config: outsider } = await serviceApp([]);
     await expect(oidc.clientCredentialsGrant(outsider, { resource: API, scope: 'orders:read' })).rejects.toMatchObject({ error: 'invalid_target' });

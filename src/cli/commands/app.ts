@@ -1,7 +1,7 @@
 // gatehouse app create: an OAuth client of a realm. A confidential app's secret is printed this
 // once; only its hash is stored.
 import type { CreateAppInput } from '../../modules/apps/apps.schemas.js';
-import { APP_TYPES, GRANT_TYPES } from '../../modules/apps/apps.schemas.js';
+import { APP_TYPES, GRANT_TYPES, SECRET_AUTH_METHODS } from '../../modules/apps/apps.schemas.js';
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
 import { defineCommand, jsonOption, type CommandGroup } from '../command.js';
 import { note, printFields, printJson } from '../output.js';
@@ -23,6 +23,8 @@ const create = defineCommand({
     'post-logout-redirect-uri': { type: 'string', value: 'URI', help: 'allowed post-logout redirect URI', multiple: true },
     'grant-type': { type: 'string', value: 'GRANT', help: `${GRANT_TYPES.join(' | ')} (default by type)`, multiple: true },
     'first-party': { type: 'boolean', help: 'trusted app of the realm owner: no consent page' },
+    'no-pkce': { type: 'boolean', help: 'confidential apps: do not require PKCE (for relying parties that send none); public apps always use it' },
+    'token-auth': { type: 'string', value: 'METHOD', help: `confidential apps: ${SECRET_AUTH_METHODS.join(' | ')} (default client_secret_basic); the other is refused` },
     'api-access': { type: 'string', value: '"URI SCOPE..."', help: 'service apps: an API resource and the scopes the app may get for it', multiple: true },
     json: jsonOption,
   },
@@ -37,6 +39,8 @@ const create = defineCommand({
       postLogoutRedirectUris: values['post-logout-redirect-uri'],
       grantTypes: values['grant-type'].length ? values['grant-type'] : undefined,
       firstParty: values['first-party'] ?? false,
+      ...(values['no-pkce'] ? { requirePkce: false } : {}),
+      ...(values['token-auth'] ? { tokenEndpointAuthMethod: values['token-auth'] } : {}),
       apiAccess: values['api-access'].map((entry) => {
         const [resource = '', ...scopes] = entry.trim().split(/\s+/);
         return { resource, scopes };

@@ -12,9 +12,11 @@ export interface NewApp {
   grantTypes: string[];
   firstParty: boolean;
   apiAccess: Prisma.InputJsonValue;
+  requirePkce: boolean;
+  tokenEndpointAuthMethod: string;
 }
 
-export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess'>>;
+export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess' | 'requirePkce' | 'tokenEndpointAuthMethod'>>;
 
 export function createAppsRepo(db: Db, realmId: string) {
   return {

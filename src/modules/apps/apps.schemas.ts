@@ -5,6 +5,8 @@ import { parseAbsoluteUri, text } from '../../http/validate.js';
 
 export const APP_TYPES = ['web', 'spa', 'native', 'service'] as const;
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+/** How a confidential app authenticates (RFC 6749 §2.3.1); public apps use none. */
+export const SECRET_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 
 const isLoopback = (u: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
 
@@ -29,6 +31,8 @@ const fields = {
   postLogoutRedirectUris: z.array(text().max(2000)).max(50),
   firstParty: z.boolean(),
   apiAccess: z.array(apiAccessEntry).max(50),
+  requirePkce: z.boolean(),
+  tokenEndpointAuthMethod: z.enum(SECRET_AUTH_METHODS),
 };
 
 export const createAppSchema = z
@@ -40,9 +44,15 @@ export const createAppSchema = z
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).max(3).optional(),
     firstParty: fields.firstParty.default(false),
     apiAccess: fields.apiAccess.default([]),
+    requirePkce: fields.requirePkce.default(true),
+    tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod.optional(),
   })
   .strict()
   .superRefine((app, ctx) => {
+    // A public app has no secret: PKCE is what binds its code to it (RFC 9700 §2.1.1, RFC 8252 §8.1).
+    const confidential = app.type === 'web' || app.type === 'service';
+    if (!confidential && !app.requirePkce) ctx.addIssue({ code: 'custom', path: ['requirePkce'], message: 'public apps (spa, native) always use PKCE' });
+    if (!confidential && app.tokenEndpointAuthMethod) ctx.addIssue({ code: 'custom', path: ['tokenEndpointAuthMethod'], message: 'public apps (spa, native) have no secret to authenticate with' });
     const uris = [...app.redirectUris.map((u, i) => ['redirectUris', i, u] as const), ...app.postLogoutRedirectUris.map((u, i) => ['postLogoutRedirectUris', i, u] as const)];
     for (const [field, i, uri] of uris) {
       const problem = redirectUriProblem(uri, app.type);
@@ -76,6 +86,8 @@ export const updateAppSchema = z
     postLogoutRedirectUris: fields.postLogoutRedirectUris.optional(),
     firstParty: fields.firstParty.optional(),
     apiAccess: fields.apiAccess.optional(),
+    requirePkce: fields.requirePkce.optional(),
+    tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod.optional(),
   })
   .strict();
 

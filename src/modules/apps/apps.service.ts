@@ -3,7 +3,7 @@
 import type { App } from '../../generated/prisma/client.js';
 import { problems, type FieldError } from '../../http/problem.js';
 import { parseOrThrow } from '../../http/validate.js';
-import { isConfidential } from '../../oidc/client-metadata.js';
+import { isConfidential, requiresPkce, tokenEndpointAuthMethodOf } from '../../oidc/client-metadata.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import { randomToken, sha256 } from '../../security/tokens.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
@@ -20,6 +20,10 @@ export interface AppView {
   grantTypes: string[];
   firstParty: boolean;
   apiAccess: ApiAccess;
+  /** Whether authorization requests must carry PKCE; always true for public apps. */
+  requirePkce: boolean;
+  /** client_secret_basic or client_secret_post for confidential apps, none for public ones. */
+  tokenEndpointAuthMethod: string;
   createdAt: string;
 }
 
@@ -28,7 +32,10 @@ export const apiAccessOf = (app: Pick<App, 'apiAccess'>) => (Array.isArray(app.a
 
 export function toAppView(app: App): AppView {
   const { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty } = app;
-  return { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(app), createdAt: app.createdAt.toISOString() };
+  return {
+    id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(app),
+    requirePkce: requiresPkce(app), tokenEndpointAuthMethod: tokenEndpointAuthMethodOf(app), createdAt: app.createdAt.toISOString(),
+  };
 }
 
 /** Each API in `access` must be registered in this realm and define the scopes asked for. */
@@ -70,6 +77,8 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
           grantTypes: data.grantTypes ?? defaultGrantTypes(data.type),
           firstParty: data.firstParty,
           apiAccess: data.apiAccess,
+          requirePkce: data.requirePkce,
+          tokenEndpointAuthMethod: data.tokenEndpointAuthMethod ?? 'client_secret_basic',
         });
         await tx.audit.append({ ...actor, action: 'app.created', target: `app:${created.clientId}` });
         return created;
@@ -83,8 +92,11 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
       const app = await scope.inTransaction(async (tx) => {
         const current = await tx.apps.findById(id).catch(() => null);
         if (!current) return null;
-        const { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty } = current;
-        const merged = parseOrThrow(createAppSchema, { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(current), ...changes });
+        const { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce } = current;
+        const stored = { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, apiAccess: apiAccessOf(current) };
+        // A public app's stored method is the column default, never one it chose: not re-checked.
+        const method = isConfidential(current) ? { tokenEndpointAuthMethod: current.tokenEndpointAuthMethod as 'client_secret_basic' } : {};
+        const merged = parseOrThrow(createAppSchema, { ...stored, ...method, ...changes });
         if (changes.apiAccess) await checkApiAccess(tx, merged.apiAccess);
         const updated = await tx.apps.update(id, changes);
         await tx.audit.append({ ...actor, action: 'app.updated', target: `app:${updated.clientId}`, data: { changed: Object.keys(changes) } });
