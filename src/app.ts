@@ -16,6 +16,8 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import type { Logger } from './observability/logger.js';
 import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
 import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
+import { parRateLimit } from './oidc/par-rate-limit.js';
+import { pendingAdmission } from './oidc/pending-admission.js';
 import { endpointGuard, ROUTES } from './oidc/endpoints.js';
 import { tokenRateLimit } from './oidc/token-rate-limit.js';
 import { buildRealmProvider } from './oidc/provider-factory.js';
@@ -62,7 +64,8 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
   realm.post('/token', tokenRateLimit(stores, config.rateLimits));
-  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views));
+  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views), pendingAdmission(stores, views));
+  realm.post(ROUTES.pushed_authorization_request, parRateLimit(stores, config.par), pendingAdmission(stores, views));
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
   realm.use(endpointGuard(views));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.

@@ -70,6 +70,14 @@ export const envSchema = z.object({
   DEMO: bool.optional(),
   /** Apply migrations at startup (off when a separate `npm run db:migrate` step owns them). */
   MIGRATE_ON_START: bool.default(true),
+  /** Pushed authorization requests (RFC 9126): body cap, checked before oidc-provider reads the body. */
+  PAR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(56 * 1024).default(16 * 1024),
+  RATE_LIMIT_PAR_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PAR_PER_CLIENT: z.coerce.number().int().min(1).default(3000),
+  /** Live unauthenticated artifacts (interactions + pushed requests) per realm; past it new ones get 429. */
+  PENDING_ARTIFACTS_PER_REALM: z.coerce.number().int().min(10).default(10_000),
+  /** Memory mode only: bytes of sessions, tokens and pending requests kept per realm (split by kind). */
+  MEMORY_STORE_MIB_PER_REALM: z.coerce.number().int().min(1).default(128),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,6 +100,8 @@ export interface Config {
   rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
+  par: { bodyLimitBytes: number; perIp: number; perClient: number };
+  artifacts: { pendingPerRealm: number; memoryMibPerRealm: number };
 }
 
 export class ConfigError extends Error {}
@@ -137,5 +147,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     }),
     demo: env.DEMO ?? env.NODE_ENV !== 'production',
     migrateOnStart: env.MIGRATE_ON_START,
+    par: Object.freeze({ bodyLimitBytes: env.PAR_BODY_LIMIT_BYTES, perIp: env.RATE_LIMIT_PAR_PER_IP, perClient: env.RATE_LIMIT_PAR_PER_CLIENT }),
+    artifacts: Object.freeze({ pendingPerRealm: env.PENDING_ARTIFACTS_PER_REALM, memoryMibPerRealm: env.MEMORY_STORE_MIB_PER_REALM }),
   });
 }

@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 import { consume, waitFor } from '../http/rate-limit.js';
 import type { Stores } from '../stores/stores.js';
 
-function basicClientId(req: Request): string | undefined {
+export function basicClientId(req: Request): string | undefined {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(req.get('authorization') ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

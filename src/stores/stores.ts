@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger.js';
 import type { ArtifactStore } from './oidc-adapter.js';
-import { createMemoryArtifactStore } from './memory-artifact-store.js';
+import { createMemoryArtifactStore, DEFAULT_MEMORY_ARTIFACT_LIMITS, memoryLimits } from './memory-artifact-store.js';
 import { createRedisArtifactStore } from './redis-artifact-store.js';
 import { createLocalRealmEvents, createRedisRealmEvents, type RealmEvents, type RealmEventsOptions } from './realm-events.js';
 
@@ -26,6 +26,8 @@ export interface Stores {
 export interface StoresOptions {
   /** Where store problems that do not fail a request are reported (a lost realm-change announcement). */
   logger: Pick<Logger, 'warn'>;
+  /** Bounds on the artifact store (config.artifacts); defaults when omitted. */
+  artifacts?: { pendingPerRealm: number; memoryMibPerRealm: number };
 }
 
 /** Logs the realm and the error only: the payload is a realm name, never a secret. */
@@ -39,7 +41,7 @@ function eventsOptions({ logger }: StoresOptions): RealmEventsOptions {
 export function createMemoryStores(opts: StoresOptions): Stores {
   return {
     kind: 'memory',
-    artifacts: createMemoryArtifactStore(),
+    artifacts: createMemoryArtifactStore(opts.artifacts ? memoryLimits(opts.artifacts.memoryMibPerRealm, opts.artifacts.pendingPerRealm) : DEFAULT_MEMORY_ARTIFACT_LIMITS),
     events: createLocalRealmEvents(eventsOptions(opts)),
     rateLimiter: (o) => new RateLimiterMemory({ keyPrefix: o.keyPrefix, points: o.points, duration: o.durationSeconds }),
     ping: async () => undefined,
@@ -63,7 +65,7 @@ export async function createRedisStores(url: string, opts: StoresOptions): Promi
   const events = await createRedisRealmEvents(redis, subscriber, eventsOptions(opts));
   return {
     kind: 'redis',
-    artifacts: createRedisArtifactStore(redis),
+    artifacts: createRedisArtifactStore(redis, { pendingPerRealm: opts.artifacts?.pendingPerRealm }),
     events,
     rateLimiter: (o) =>
       new RateLimiterRedis({ storeClient: counters, keyPrefix: `gh:rl:${o.keyPrefix}`, points: o.points, duration: o.durationSeconds }),
