@@ -8,6 +8,7 @@
 // Usage: npm run bench:decompose [-- --seconds 5 --connections 16 --rounds 3] (about 5 minutes)
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -29,6 +30,7 @@ import { createTokenRateLimits } from '../src/oidc/token-rate-limit.js';
 import type { ProviderPool } from '../src/realms/provider-pool.js';
 import { realmOf, resolveRealm } from '../src/realms/realm-resolver.js';
 import { sha256 } from '../src/security/tokens.js';
+import { createArtifactProtector } from '../src/stores/artifact-protection.js';
 import { createAdapterFactory } from '../src/stores/oidc-adapter.js';
 import { createMemoryStores } from '../src/stores/stores.js';
 import { measureGatehouse, tokenRequest } from './support.js';
@@ -72,7 +74,7 @@ async function layered(layers: Layers) {
     clients: [{ client_id: 'bench', client_secret: layers.hashedSecret ? sha256(secret) : secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }],
     features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
     ttl: { ClientCredentials: 900 },
-    ...(layers.artifactStore ? { adapter: createAdapterFactory(stores.artifacts, realmId) } : {}),
+    ...(layers.artifactStore ? { adapter: createAdapterFactory(stores.artifacts, realmId, createArtifactProtector(randomBytes(32))) } : {}),
   });
   if (layers.hashedSecret) enforceClientSecretAuth(provider);
   const tokenLimits = createTokenRateLimits(stores, limits);

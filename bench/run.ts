@@ -6,10 +6,11 @@
 import autocannon from 'autocannon';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import Provider, { type Configuration } from 'oidc-provider';
 import { findFreePort } from '../src/db/ports.js';
+import { createArtifactProtector } from '../src/stores/artifact-protection.js';
 import { createAdapterFactory } from '../src/stores/oidc-adapter.js';
 import { createRedisArtifactStore } from '../src/stores/redis-artifact-store.js';
 import { measureGatehouse, tokenRequest } from './support.js';
@@ -49,7 +50,7 @@ async function redisBaseline(url: string) {
   const redis = new Redis(url, { protocol: 2, lazyConnect: true });
   await redis.connect();
   try {
-    return await baseline(createAdapterFactory(createRedisArtifactStore(redis, 'gh-bench:'), randomUUID()));
+    return await baseline(createAdapterFactory(createRedisArtifactStore(redis, { prefix: 'gh-bench:' }), randomUUID(), createArtifactProtector(randomBytes(32))));
   } finally {
     redis.disconnect();
   }

@@ -18,6 +18,8 @@ import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
 import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
 import { endpointGuard, RFC8414_METADATA_PATH, rfc8414Metadata, ROUTES } from './oidc/endpoints.js';
 import { createTokenRateLimits } from './oidc/token-rate-limit.js';
+import { parRateLimit } from './oidc/par-rate-limit.js';
+import { pendingAdmission } from './oidc/pending-admission.js';
 import { buildRealmProvider } from './oidc/provider-factory.js';
 import { createProviderPool, type ProviderPool } from './realms/provider-pool.js';
 import { realmOf, resolveRealm } from './realms/realm-resolver.js';
@@ -64,7 +66,8 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
   realm.post('/token', tokenLimits.perIp);
-  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views));
+  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views), pendingAdmission(stores, views));
+  realm.post(ROUTES.pushed_authorization_request, parRateLimit(stores, config.par), pendingAdmission(stores, views));
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
   realm.use(endpointGuard(views));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.

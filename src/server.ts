@@ -52,7 +52,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     }
     const db = createPrisma(databaseUrl, { database: config.database, onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
     cleanups.unshift(() => db.close());
-    const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log }) : createMemoryStores({ logger: log });
+    const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log, artifacts: config.artifacts }) : createMemoryStores({ logger: log, artifacts: config.artifacts });
     cleanups.unshift(() => stores.close());
     if (stores.kind === 'memory') log.warn('REDIS_URL is not set: sessions, tokens and rate limits are kept in memory; run a single instance only');
     const passwords = createPasswordHasher(config.argon2);

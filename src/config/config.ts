@@ -84,6 +84,14 @@ export const envSchema = z.object({
   DATABASE_TRANSACTION_WAIT_MS: z.coerce.number().int().min(100).default(2000),
   /** Batched audit events (token grants) go through an fsync'd spool file in DATA_DIR/audit-spool. */
   AUDIT_SPOOL: bool.default(true),
+  /** Pushed authorization requests (RFC 9126): body cap, checked before oidc-provider reads the body. */
+  PAR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(56 * 1024).default(16 * 1024),
+  RATE_LIMIT_PAR_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PAR_PER_CLIENT: z.coerce.number().int().min(1).default(3000),
+  /** Live unauthenticated artifacts (interactions + pushed requests) per realm; past it new ones get 429. */
+  PENDING_ARTIFACTS_PER_REALM: z.coerce.number().int().min(10).default(10_000),
+  /** Memory mode only: bytes of sessions, tokens and pending requests kept per realm (split by kind). */
+  MEMORY_STORE_MIB_PER_REALM: z.coerce.number().int().min(1).default(128),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +114,8 @@ export interface Config {
   rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
+  par: { bodyLimitBytes: number; perIp: number; perClient: number };
+  artifacts: { pendingPerRealm: number; memoryMibPerRealm: number };
   database: DatabaseOptions;
   /** Spool folder of the durable audit path; undefined: batched in memory only (AUDIT_SPOOL=false). */
   auditSpoolDir?: string;
@@ -174,5 +184,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
       transactionWaitMs: env.DATABASE_TRANSACTION_WAIT_MS,
     }),
     auditSpoolDir: env.AUDIT_SPOOL ? join(env.DATA_DIR, 'audit-spool') : undefined,
+    par: Object.freeze({ bodyLimitBytes: env.PAR_BODY_LIMIT_BYTES, perIp: env.RATE_LIMIT_PAR_PER_IP, perClient: env.RATE_LIMIT_PAR_PER_CLIENT }),
+    artifacts: Object.freeze({ pendingPerRealm: env.PENDING_ARTIFACTS_PER_REALM, memoryMibPerRealm: env.MEMORY_STORE_MIB_PER_REALM }),
   });
 }

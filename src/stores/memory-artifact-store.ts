@@ -1,44 +1,105 @@
 // In-process ArtifactStore for the single-instance default: entries expire like Redis keys.
+// Memory is budgeted by realm and by class of artifact (artifact-keys.ts), in bytes: each realm
+// has its own LRUs, one per class, so a flood in realm A never evicts anything of realm B, and
+// access tokens, pushed requests, interactions and replay records never evict a session, grant,
+// refresh token, code or grant group (the issue #6 attack: 210k client_credentials tokens signed
+// users out). Within its own class and realm an LRU still evicts the least recently used, so
+// memory stays bounded by realms × MEMORY_STORE_MIB_PER_REALM.
+// Pending artifacts (interactions, pushed requests) are the ones anyone can make. When a realm's
+// pending budget is full, new ones are refused at the door (admitPending: 429 + Retry-After)
+// rather than made by evicting the login page someone has open: a flood then costs new sign-ins
+// of that realm a wait, never a sign-in under way. Eviction remains the backstop for requests
+// that raced past the check.
 import { LRUCache } from 'lru-cache';
-import type { AdapterPayload } from 'oidc-provider';
-import { modelOfKey, UNAUTHENTICATED, type ArtifactStore } from './oidc-adapter.js';
+import type { LimitResult } from '../http/rate-limit.js';
+import { classOfKey, parseArtifactKey, type ArtifactClass } from './artifact-keys.js';
+import type { ArtifactStore, StoredArtifact } from './oidc-adapter.js';
 
-type Entry = { payload?: AdapterPayload; pointer?: string; group?: Set<string> };
+type Entry = { artifact?: StoredArtifact; pointer?: string; group?: Set<string> };
 
 export interface MemoryArtifactLimits {
-  /** Sessions, grants, codes, tokens and their indexes: made only by signed-in users and authenticated clients. */
-  authenticated: number;
-  /** Interactions, pushed requests, replay records: anyone can make them (UNAUTHENTICATED). */
-  unauthenticated: number;
+  /** Bytes per realm for each class of artifact. */
+  bytesPerRealm: Record<ArtifactClass, number>;
+  /** Live pending artifacts (interactions + pushed requests) per realm, whatever their size. */
+  pendingPerRealm: number;
 }
 
-export const DEFAULT_MEMORY_ARTIFACT_LIMITS: MemoryArtifactLimits = { authenticated: 200_000, unauthenticated: 20_000 };
+/** How a realm's budget is split: sign-ins first; pending requests bounded by count as well. */
+export function memoryLimits(mibPerRealm: number, pendingPerRealm: number): MemoryArtifactLimits {
+  const bytes = mibPerRealm * 1024 * 1024;
+  const share = (f: number) => Math.floor(bytes * f);
+  return { bytesPerRealm: { signIn: share(0.5), accessTokens: share(0.35), pending: share(0.12), replay: share(0.03) }, pendingPerRealm };
+}
 
-export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT_MEMORY_ARTIFACT_LIMITS): ArtifactStore {
-  // Two bounded LRUs, so memory stays bounded and the least recently used go first, but an
-  // unauthenticated flood (each GET /authorize stores a 1-hour Interaction) only evicts other
-  // unauthenticated artifacts: never a session, a refresh token or a grant group, whose loss
-  // would sign users out or let revocation miss tokens. ttl is per entry, in milliseconds.
-  const authenticated = new LRUCache<string, Entry>({ max: limits.authenticated, ttlAutopurge: false });
-  const unauthenticated = new LRUCache<string, Entry>({ max: limits.unauthenticated, ttlAutopurge: false });
-  const cacheFor = (key: string) => (UNAUTHENTICATED.has(modelOfKey(key) ?? '') ? unauthenticated : authenticated);
+export const DEFAULT_MEMORY_ARTIFACT_LIMITS = memoryLimits(128, 10_000);
+
+/** The largest pending artifact admitted (a pushed request at the PAR body cap, sealed): room is kept for one. */
+const PENDING_RESERVE_BYTES = 64 * 1024;
+/** Per-entry bookkeeping of the Map and LRU, on top of key and value. */
+const ENTRY_OVERHEAD = 200;
+
+function sizeOf(entry: Entry, key: string): number {
+  let size = ENTRY_OVERHEAD + key.length + (entry.artifact?.sealed.length ?? 0) + (entry.pointer?.length ?? 0);
+  for (const member of entry.group ?? []) size += member.length + 16;
+  return size;
+}
+
+export interface MemoryArtifactStore extends ArtifactStore {
+  /** Every live key and value held, for tests proving what a dump of the store would show. */
+  snapshot(): Array<[string, Entry]>;
+}
+
+export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT_MEMORY_ARTIFACT_LIMITS): MemoryArtifactStore {
+  const realms = new Map<string, Record<ArtifactClass, LRUCache<string, Entry>>>();
+  const newCache = (cls: ArtifactClass) =>
+    new LRUCache<string, Entry>({
+      maxSize: limits.bytesPerRealm[cls],
+      sizeCalculation: sizeOf,
+      ...(cls === 'pending' ? { max: limits.pendingPerRealm } : {}),
+      ttlAutopurge: false,
+    });
+  const cachesOf = (realmId: string) => {
+    let caches = realms.get(realmId);
+    if (!caches) {
+      caches = { signIn: newCache('signIn'), accessTokens: newCache('accessTokens'), pending: newCache('pending'), replay: newCache('replay') };
+      realms.set(realmId, caches);
+    }
+    return caches;
+  };
+  // Keys of another layout (tests, tools) share one realm-less set of budgets.
+  const cacheFor = (key: string) => cachesOf(parseArtifactKey(key)?.realmId ?? '')[classOfKey(key)];
   const opts = (ttl?: number) => (ttl ? { ttl: ttl * 1000 } : {});
+  const retryAfter = new Map<string, { at: number; seconds: number }>();
+  const reserve = Math.min(PENDING_RESERVE_BYTES, limits.bytesPerRealm.pending / 8);
+
+  /** Seconds until the first pending artifact of the realm expires; computed at most once a second. */
+  function secondsUntilRoom(realmId: string, pending: LRUCache<string, Entry>): number {
+    const now = Date.now();
+    const known = retryAfter.get(realmId);
+    if (known && now - known.at < 1000) return known.seconds;
+    let soonest = Infinity;
+    for (const key of pending.keys()) soonest = Math.min(soonest, pending.getRemainingTTL(key));
+    const seconds = Math.max(1, Math.ceil((Number.isFinite(soonest) ? soonest : 60_000) / 1000));
+    retryAfter.set(realmId, { at: now, seconds });
+    return seconds;
+  }
+
   return {
-    async set(key, payload, ttl) {
-      cacheFor(key).set(key, { payload: structuredClone(payload) }, opts(ttl));
+    async set(key, artifact, ttl) {
+      cacheFor(key).set(key, { artifact: { ...artifact } }, opts(ttl));
     },
     async get(key) {
-      const payload = cacheFor(key).get(key)?.payload;
-      return payload ? structuredClone(payload) : undefined;
+      const artifact = cacheFor(key).get(key)?.artifact;
+      return artifact ? { ...artifact } : undefined;
     },
     async del(key) {
       cacheFor(key).delete(key);
     },
     async consume(key, at) {
       // Check and mark with no await in between: atomic in one process (RFC 6749 §4.1.2).
-      const entry = cacheFor(key).get(key);
-      if (!entry?.payload || entry.payload.consumed) return false;
-      entry.payload = { ...entry.payload, consumed: at };
+      const artifact = cacheFor(key).get(key)?.artifact;
+      if (!artifact || artifact.consumed) return false;
+      artifact.consumed = at;
       return true;
     },
     async setPointer(key, target, ttl) {
@@ -49,16 +110,27 @@ export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT
     },
     async addToGroup(group, key, ttl) {
       const cache = cacheFor(group);
-      const entry = cache.get(group);
       const remaining = cache.getRemainingTTL(group);
-      const members = entry?.group ?? new Set<string>();
+      const members = cache.get(group)?.group ?? new Set<string>();
       members.add(key);
+      // Kept as long as its longest-lived member; set again so its size is counted anew.
       const ttlMs = ttl ? Math.max(ttl * 1000, Number.isFinite(remaining) ? remaining : 0) : undefined;
       cache.set(group, { group: members }, ttlMs ? { ttl: ttlMs } : {});
     },
     async deleteGroup(group) {
       for (const key of cacheFor(group).get(group)?.group ?? []) cacheFor(key).delete(key);
       cacheFor(group).delete(group);
+    },
+    async admitPending(realmId): Promise<LimitResult> {
+      const pending = cachesOf(realmId).pending;
+      const full = () => pending.size >= limits.pendingPerRealm || pending.calculatedSize + reserve > limits.bytesPerRealm.pending;
+      if (!full()) return { ok: true };
+      pending.purgeStale();
+      if (!full()) return { ok: true };
+      return { ok: false, retryAfterSeconds: secondsUntilRoom(realmId, pending) };
+    },
+    snapshot() {
+      return [...realms.values()].flatMap((caches) => Object.values(caches).flatMap((cache) => [...cache.entries()]));
     },
   };
 }

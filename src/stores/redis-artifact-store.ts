@@ -1,7 +1,12 @@
 // ArtifactStore on Redis, shared by every Gatehouse process. Every key has a TTL, so Redis
-// never keeps an expired session or token.
+// never keeps an expired session or token. Pending artifacts (interactions, pushed requests:
+// anyone can make them) are also recorded per realm in a sorted set scored by expiry, so the
+// realm's live count is known and a flood is refused (admitPending) instead of growing Redis
+// without bound: at most pendingPerRealm plus the requests in flight, each of bounded size
+// (the PAR body cap, the URL length limit).
 import type { Redis } from 'ioredis';
-import type { AdapterPayload } from 'oidc-provider';
+import type { LimitResult } from '../http/rate-limit.js';
+import { classOfKey, parseArtifactKey } from './artifact-keys.js';
 import type { ArtifactStore } from './oidc-adapter.js';
 
 /**
@@ -12,25 +17,46 @@ const CONSUME_ONCE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 return redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1])`;
 
-export function createRedisArtifactStore(redis: Redis, prefix = 'gh:'): ArtifactStore {
+export interface RedisArtifactStoreOptions {
+  prefix?: string;
+  /** Live pending artifacts (interactions + pushed requests) admitted per realm. */
+  pendingPerRealm?: number;
+}
+
+/** Longest a pending artifact lives without a TTL of its own (oidc-provider's Interaction default). */
+const PENDING_FALLBACK_TTL = 3600;
+
+export function createRedisArtifactStore(redis: Redis, { prefix = 'gh:', pendingPerRealm = 10_000 }: RedisArtifactStoreOptions = {}): ArtifactStore {
   const k = (key: string) => prefix + key;
+  const pendingSet = (realmId: string) => k(`oidc:${realmId}:pending`);
+  /** The realm's pending set when `key` is a pending artifact (or its pointer). */
+  const pendingSetOf = (key: string) => {
+    const parsed = parseArtifactKey(key);
+    return parsed && classOfKey(key) === 'pending' ? pendingSet(parsed.realmId) : undefined;
+  };
   return {
-    async set(key, payload, ttl) {
+    async set(key, artifact, ttl) {
       // A hash, so consume() can mark it without a read-modify-write race.
-      const multi = redis.multi().del(k(key)).hset(k(key), 'payload', JSON.stringify(payload));
+      const multi = redis.multi().del(k(key)).hset(k(key), 'sealed', artifact.sealed);
       // Kept where consume()'s compare-and-set looks for it.
-      if (payload.consumed) multi.hset(k(key), 'consumed', String(payload.consumed));
+      if (artifact.consumed) multi.hset(k(key), 'consumed', String(artifact.consumed));
       if (ttl) multi.expire(k(key), ttl);
+      const pending = pendingSetOf(key);
+      if (pending) {
+        const life = ttl ?? PENDING_FALLBACK_TTL;
+        multi.zadd(pending, Date.now() + life * 1000, k(key)).expire(pending, life, 'GT').expire(pending, life, 'NX');
+      }
       await multi.exec();
     },
     async get(key) {
       const data = await redis.hgetall(k(key));
-      if (!data.payload) return undefined;
-      const payload = JSON.parse(data.payload) as AdapterPayload;
-      return data.consumed ? { ...payload, consumed: Number(data.consumed) } : payload;
+      if (!data.sealed) return undefined;
+      return data.consumed ? { sealed: data.sealed, consumed: Number(data.consumed) } : { sealed: data.sealed };
     },
     async del(key) {
-      await redis.del(k(key));
+      const pending = pendingSetOf(key);
+      if (pending) await redis.multi().del(k(key)).zrem(pending, k(key)).exec();
+      else await redis.del(k(key));
     },
     async consume(key, at) {
       // One script, so the check and the mark are atomic across every instance (RFC 6749 §4.1.2).
@@ -53,6 +79,15 @@ export function createRedisArtifactStore(redis: Redis, prefix = 'gh:'): Artifact
     async deleteGroup(group) {
       const members = await redis.lrange(k(group), 0, -1);
       await redis.del(k(group), ...members);
+    },
+    async admitPending(realmId): Promise<LimitResult> {
+      const now = Date.now();
+      const set = pendingSet(realmId);
+      const replies = await redis.multi().zremrangebyscore(set, '-inf', String(now)).zcard(set).zrange(set, '0', '0', 'WITHSCORES').exec();
+      const live = Number(replies?.[1]?.[1] ?? 0);
+      if (live < pendingPerRealm) return { ok: true };
+      const soonest = Number((replies?.[2]?.[1] as string[] | undefined)?.[1] ?? now + 60_000);
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((soonest - now) / 1000)) };
     },
   };
 }

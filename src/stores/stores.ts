@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger.js';
 import type { ArtifactStore } from './oidc-adapter.js';
-import { createMemoryArtifactStore } from './memory-artifact-store.js';
+import { createMemoryArtifactStore, DEFAULT_MEMORY_ARTIFACT_LIMITS, memoryLimits } from './memory-artifact-store.js';
 import { createRedisArtifactStore } from './redis-artifact-store.js';
 import { createLocalRealmEvents, createRedisRealmEvents, type RealmEvents, type RealmEventsOptions } from './realm-events.js';
 import { createRedisHealth } from './redis-health.js';
@@ -31,6 +31,8 @@ export interface StoresOptions {
    * one line when it becomes unreachable (error) and one when it is back (info).
    */
   logger: Pick<Logger, 'warn' | 'error' | 'info'>;
+  /** Bounds on the artifact store (config.artifacts); defaults when omitted. */
+  artifacts?: { pendingPerRealm: number; memoryMibPerRealm: number };
 }
 
 /**
@@ -64,7 +66,7 @@ function eventsOptions({ logger }: StoresOptions): RealmEventsOptions {
 export function createMemoryStores(opts: StoresOptions): Stores {
   return {
     kind: 'memory',
-    artifacts: createMemoryArtifactStore(),
+    artifacts: createMemoryArtifactStore(opts.artifacts ? memoryLimits(opts.artifacts.memoryMibPerRealm, opts.artifacts.pendingPerRealm) : DEFAULT_MEMORY_ARTIFACT_LIMITS),
     events: createLocalRealmEvents(eventsOptions(opts)),
     rateLimiter: (o) => new RateLimiterMemory({ keyPrefix: o.keyPrefix, points: o.points, duration: o.durationSeconds }),
     ping: async () => undefined,
@@ -104,7 +106,7 @@ export async function createRedisStores(url: string, opts: StoresOptions): Promi
   const ownError = (err: unknown) => logger.error({ err }, 'redis command failed');
   return {
     kind: 'redis',
-    artifacts: guardRedisCalls(createRedisArtifactStore(redis), health, ownError),
+    artifacts: guardRedisCalls(createRedisArtifactStore(redis, { pendingPerRealm: opts.artifacts?.pendingPerRealm }), health, ownError),
     events,
     rateLimiter: (o) =>
       guardRedisCalls(new RateLimiterRedis({ storeClient: counters, keyPrefix: `gh:rl:${o.keyPrefix}`, points: o.points, duration: o.durationSeconds }), health, ownError),

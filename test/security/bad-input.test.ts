@@ -108,7 +108,8 @@ describe('introspection, revocation and pushed authorization requests', () => {
     ['/token/introspection', 'a JSON body', 400, 'invalid_request', () => ({ body: '{"token":"a"}', type: 'application/json' })],
     ['/token/revocation', 'a text/plain body', 400, 'invalid_request', () => ({ body: 'token=a', type: 'text/plain' })],
     ['/request', 'a JSON body', 400, 'invalid_request', () => ({ body: '{}', type: 'application/json' })],
-    ['/request', 'a body over 1 MB', 400, 'invalid_request', () => ({ body: par(`pad=${MB}`) })],
+    // 413 (RFC 9110 §15.5.14): PAR bodies are capped before oidc-provider reads them (PAR_BODY_LIMIT_BYTES).
+    ['/request', 'a body over 1 MB', 413, 'invalid_request', () => ({ body: par(`pad=${MB}`) })],
     ['/request', 'scope twice', 400, 'invalid_request', () => ({ body: par(`scope=openid&redirect_uri=${REDIRECT}&code_challenge=${CHALLENGE}&code_challenge_method=S256`) })],
     ['/request', 'an unregistered redirect_uri', 400, 'invalid_request', () => ({ body: par(`redirect_uri=https://evil.example/cb&code_challenge=${CHALLENGE}&code_challenge_method=S256`) })],
     ['/request', 'an unknown response_type', 400, 'unsupported_response_type', () => ({ body: par(`redirect_uri=${REDIRECT}&code_challenge=${CHALLENGE}&code_challenge_method=S256`).replace('response_type=code', 'response_type=bogus') })],

@@ -1,8 +1,9 @@
 // The oidc-provider adapter on each real store (memory; Redis when REDIS_URL is set): single use
 // of codes and refresh tokens is a compare-and-set, and an already-expired artifact is not kept.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { errors } from 'oidc-provider';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createArtifactProtector } from '../../src/stores/artifact-protection.js';
 import { createAdapterFactory } from '../../src/stores/oidc-adapter.js';
 import { artifactStoreKinds, openArtifactStore, type TestArtifactStore } from '../support/artifact-stores.js';
 
@@ -11,7 +12,7 @@ describe.each(artifactStoreKinds)('oidc adapter on the %s store', (kind) => {
   let adapterFor: ReturnType<typeof createAdapterFactory>;
   beforeEach(async () => {
     opened = await openArtifactStore(kind);
-    adapterFor = createAdapterFactory(opened.store, randomUUID());
+    adapterFor = createAdapterFactory(opened.store, randomUUID(), createArtifactProtector(randomBytes(32)));
   });
   afterEach(async () => {
     await opened.close();
@@ -63,6 +64,6 @@ describe.each(artifactStoreKinds)('oidc adapter on the %s store', (kind) => {
     expect(await codes.find('c1')).toBeUndefined();
     // In Redis: no key without a TTL is left behind (it would never go away).
     const keys = await opened.redisKeys();
-    if (keys) expect(keys.filter((k) => !k.includes(':uid:') && !k.includes(':grant:'))).toEqual([]);
+    if (keys) expect(keys.filter((k) => !k.includes(':uid:') && !k.includes(':members:'))).toEqual([]);
   });
 });

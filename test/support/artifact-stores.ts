@@ -31,7 +31,7 @@ export async function openArtifactStore(kind: 'memory' | 'redis'): Promise<TestA
     return keys;
   };
   return {
-    store: createRedisArtifactStore(redis, prefix),
+    store: createRedisArtifactStore(redis, { prefix }),
     redisKeys,
     async close() {
       const keys = await redisKeys();

@@ -1,0 +1,41 @@
+// How artifact keys are laid out and which budget each kind of artifact counts against.
+// Layout: `oidc:<realm id>:<Model>:<name>` for an artifact, `oidc:<realm id>:<Model>:<index>:<name>`
+// for its indexes (uid and userCode pointers, a grant's members), where <name> is the keyed
+// hash of the value (artifact-protection.ts). Realm and model stay readable: they are not
+// secret, and the stores budget and bound by them.
+
+/** Models whose artifacts belong to a grant and are revoked with it (refresh-token reuse, logout). */
+export const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+
+/**
+ * The budgets an artifact counts against, so that what anyone can make cannot push out what
+ * signed-in users hold:
+ * - pending: an Interaction per GET /authorize, a PushedAuthorizationRequest per push of a
+ *   public client (RFC 9126 §2.1): unauthenticated, admitted only while the realm has room.
+ * - replay: ReplayDetection records (DPoP proof and client assertion jtis; a self-made DPoP key will do).
+ * - accessTokens: AccessToken and ClientCredentials (short-lived, steady machine traffic) and
+ *   the other client-held tokens.
+ * - signIn: everything else: sessions, grants, refresh tokens, codes and the grant groups that
+ *   let revocation reach every token of a grant. Losing one signs a user out.
+ */
+export type ArtifactClass = 'signIn' | 'accessTokens' | 'pending' | 'replay';
+
+const CLASS_OF_MODEL: Record<string, ArtifactClass> = {
+  Interaction: 'pending',
+  PushedAuthorizationRequest: 'pending',
+  ReplayDetection: 'replay',
+  AccessToken: 'accessTokens',
+  ClientCredentials: 'accessTokens',
+  RegistrationAccessToken: 'accessTokens',
+  InitialAccessToken: 'accessTokens',
+};
+
+export const classOfModel = (model: string): ArtifactClass => CLASS_OF_MODEL[model] ?? 'signIn';
+
+/** Realm id and model of a key in the layout above (undefined for a key of another layout). */
+export function parseArtifactKey(key: string): { realmId: string; model: string } | undefined {
+  const [ns, realmId, model] = key.split(':', 3);
+  return ns === 'oidc' && realmId && model ? { realmId, model } : undefined;
+}
+
+export const classOfKey = (key: string): ArtifactClass => classOfModel(parseArtifactKey(key)?.model ?? '');
