@@ -2,12 +2,13 @@
 // audited (success and failure). Failures never say whether the email exists.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { emailAddress } from '../../modules/users/email-address.js';
 import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { renderPage, type Details, type InteractionDeps } from './interaction.routes.js';
 
 const loginForm = z.object({
-  email: z.string().trim().toLowerCase().email().max(320),
+  email: emailAddress(),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 
