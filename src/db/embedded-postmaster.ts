@@ -12,7 +12,6 @@ const execFileAsync = promisify(execFile);
 export interface OsUser {
   uid: number;
   gid: number;
-  groups: number[];
 }
 
 /** State and parent of a process from Linux's /proc; undefined without /proc or process. */
@@ -39,25 +38,47 @@ export function isAlive(pid: number): boolean {
   return procStat(pid)?.state !== 'Z';
 }
 
-export async function postgresUser(): Promise<OsUser> {
-  const id = async (flag: string): Promise<number[]> =>
-    (await execFileAsync('id', [flag, 'postgres'])).stdout.trim().split(/\s+/).map(Number);
-  const [[uid], [gid], groups] = await Promise.all([id('-u'), id('-g'), id('-G')]);
-  if (uid === undefined || gid === undefined) throw new Error('cannot read the uid of OS user postgres');
-  return { uid, gid, groups };
+/** OS user `postgres`, or undefined when there is none. */
+export async function postgresUser(): Promise<OsUser | undefined> {
+  const id = async (flag: string): Promise<number | undefined> => {
+    const out = await execFileAsync('id', [flag, 'postgres']).catch(() => undefined);
+    const value = Number(out?.stdout.trim());
+    return out && Number.isInteger(value) ? value : undefined;
+  };
+  const [uid, gid] = await Promise.all([id('-u'), id('-g')]);
+  return uid === undefined || gid === undefined ? undefined : { uid, gid };
 }
 
-/** Every directory above `dir` must be searchable by `user`, or postgres can't reach its data. */
-export async function assertReachable(dir: string, user: OsUser): Promise<void> {
+/**
+ * As root, initdb and postgres run as OS user `postgres` (PostgreSQL refuses to run as root):
+ * an existing one, else a new system account without a login shell or home.
+ */
+export async function ensurePostgresUser(): Promise<OsUser> {
+  const existing = await postgresUser();
+  if (existing) return existing;
+  const common = ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin'];
+  // --user-group fails when a group `postgres` already exists: then join that one.
+  const created = await execFileAsync('useradd', [...common, '--user-group', 'postgres'])
+    .catch(() => execFileAsync('useradd', [...common, '--gid', 'postgres', 'postgres']))
+    .then(() => postgresUser(), () => undefined);
+  if (!created) {
+    throw new Error('running as root, the embedded PostgreSQL needs an OS user "postgres" to run as, and creating one with useradd failed: create it (useradd --system postgres) or set DATABASE_URL');
+  }
+  return created;
+}
+
+/**
+ * Whether `user` can enter every directory from `dir` up to `/`. Only the primary group
+ * counts: spawning with uid/gid drops supplementary groups (libuv calls setgroups(0)).
+ */
+export async function blockedAt(dir: string, user: OsUser): Promise<{ dir: string; mode: number } | undefined> {
   for (let current = dir; ; current = dirname(current)) {
     const info = await stat(current).catch(() => undefined);
     if (info) {
-      const bit = info.uid === user.uid ? 0o100 : user.groups.includes(info.gid) ? 0o010 : 0o001;
-      if ((info.mode & bit) === 0) {
-        throw new Error(`OS user postgres cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}); chmod o+x it or pick another data directory`);
-      }
+      const bit = info.uid === user.uid ? 0o100 : info.gid === user.gid ? 0o010 : 0o001;
+      if ((info.mode & bit) === 0) return { dir: current, mode: info.mode & 0o777 };
     }
-    if (dirname(current) === current) return;
+    if (dirname(current) === current) return undefined;
   }
 }
 
@@ -71,7 +92,6 @@ async function chownTree(path: string, user: OsUser): Promise<void> {
 
 /** As root: the data directory must belong to `postgres` (it may have been made by another user). */
 export async function ensureOwnedBy(dataDir: string, user: OsUser): Promise<void> {
-  await assertReachable(dirname(dataDir), user);
   if ((await stat(dataDir)).uid !== user.uid) await chownTree(dataDir, user);
 }
 

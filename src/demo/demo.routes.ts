@@ -78,6 +78,8 @@ export function demoRoutes({ config, services, views }: AppDeps): Router {
       page(res, { claims: JSON.stringify(claims, null, 2), userinfo: JSON.stringify(userinfo, null, 2), logout });
     } catch (err) {
       const e = err as { error?: string; error_description?: string; message?: string };
+      // OIDC Core §3.1.2.6: access_denied is the user saying no (Cancel or Deny), not a fault.
+      if (e.error === 'access_denied') return page(res, { notice: 'You cancelled the sign-in, so nothing was shared with the demo app.' });
       page(res, { error: e.error_description ?? e.error ?? e.message ?? 'Sign-in failed.' }, 400);
     }
   });

@@ -28,7 +28,7 @@ export function createViews(cache: boolean): Views {
   return {
     render,
     send(res, name, data, status = 200) {
-      res.status(status).set(PAGE_HEADERS).send(render(name, { realmName: res.locals.realmName, ...data }));
+      res.status(status).set(PAGE_HEADERS).send(render(name, { realmName: res.locals.realmName, realmDisplayName: res.locals.realmDisplayName, ...data }));
     },
   };
 }

@@ -12,10 +12,10 @@ const FRIENDLY: Record<string, string> = {
   login_required: 'You need to sign in again.',
 };
 
-export function createPages(views: Views, realmName: string) {
+export function createPages(views: Views, realmName: string, realmDisplayName: string) {
   const page = (ctx: KoaContextWithOIDC, name: string, data: Record<string, unknown>) => {
     ctx.set(PAGE_HEADERS);
-    ctx.body = views.render(name, { realmName, ...data });
+    ctx.body = views.render(name, { realmName, realmDisplayName, ...data });
   };
   return {
     async renderError(ctx: KoaContextWithOIDC, out: ErrorOut) {

@@ -59,7 +59,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     loaded = await keys.loadForProvider();
   }
   const appsByClientId = new Map(apps.map((a) => [a.clientId, a]));
-  const pages = createPages(views, realm.name);
+  const pages = createPages(views, realm.name, realm.displayName);
   const path = realmPath(realm.name);
   // Per-realm cookie keys and path: a session cookie of realm A is neither sent to nor
   // accepted by realm B on the same host.

@@ -20,6 +20,8 @@ export function resolveRealm(pool: ProviderPool, views: Views) {
     }
     res.locals.realm = found;
     res.locals.realmName = found.scope.realm.name;
+    // Hosted pages name the realm as its users know it, not by its URL slug.
+    res.locals.realmDisplayName = found.scope.realm.displayName;
     next();
   };
 }

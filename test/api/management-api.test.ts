@@ -178,6 +178,38 @@ describe('with a platform key', () => {
     expect(all.body.nextCursor).toBeNull();
   });
 
+  it('a last page that is exactly full has no nextCursor (no empty page to fetch)', async () => {
+    const realm = (await created('/realms', { name: unique('exact') })).body.name;
+    for (let i = 0; i < 4; i++) await created(`/realms/${realm}/users`, { email: `${unique('e')}@example.com` });
+    const first = await api().get(`/api/v1/realms/${realm}/users`).query({ limit: 2 }).set(bearer(key));
+    expect(first.body.data).toHaveLength(2);
+    expect(first.body.nextCursor).toBe(first.body.data[1].id);
+    const second = await api().get(`/api/v1/realms/${realm}/users`).query({ limit: 2, cursor: first.body.nextCursor }).set(bearer(key));
+    expect(second.body.data).toHaveLength(2);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('answers a method a route does not take with 405 and Allow; unknown paths stay 404', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', '/realms', 'GET, POST, HEAD, OPTIONS'],
+      ['PUT', '/realms/:realm', 'GET, PATCH, HEAD, OPTIONS'],
+      ['DELETE', '/realms/:realm/users/:user', 'GET, HEAD, OPTIONS'],
+      ['PATCH', '/realms/:realm/resources', 'GET, POST, HEAD, OPTIONS'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const url = `/api/v1${path.replace(':realm', fixture.realm).replace(':user', fixture.user)}`;
+      const res = await request(gh().url)[method.toLowerCase() as 'delete' | 'put' | 'patch'](url).set(bearer(key)).send({});
+      const body = expectProblem(res, 405, 'method_not_allowed');
+      expect(res.headers.allow, `${method} ${path}`).toBe(allow);
+      expect(body.detail).toContain(method);
+    }
+    const options = await request(gh().url).options(`/api/v1/realms/${fixture.realm}/apps`).set(bearer(key));
+    expect({ status: options.status, allow: options.headers.allow }).toEqual({ status: 204, allow: 'GET, POST, HEAD, OPTIONS' });
+    expectProblem(await request(gh().url).delete('/api/v1/nothing-here').set(bearer(key)), 404, 'not_found');
+    // Anonymous callers still learn nothing before authenticating.
+    expectProblem(await request(gh().url).delete('/api/v1/realms'), 401, 'unauthenticated');
+  });
+
   it('a realm, app and user created through the API sign in with the authorization code flow', async () => {
     const realm = (await created('/realms', { name: unique('scripted') })).body;
     const app = (await created(`/realms/${realm.name}/apps`, newApp())).body;

@@ -187,6 +187,15 @@ describe('gatehouse CLI', { timeout: 60_000 }, () => {
     expect(list.find((r) => r.name === 'a')?.tokenLifetimes.accessToken).toBe(600);
   });
 
+  it("README's example user create --email a@b.c works; an address with a line break is refused", async () => {
+    const readme = await gatehouse(['user', 'create', '--realm', 'acme', '--email', 'a@b.c', '--password', 'a long enough password']);
+    expect(readme.code, readme.stderr).toBe(0);
+    expect(readme.stdout).toMatch(UUID);
+    const injected = await gatehouse(['user', 'create', '--realm', 'acme', '--email', 'x@example.com\r\nBcc: y@example.com']);
+    expectRefused(injected, 'validation_failed');
+    expect(injected.stderr).toMatch(/^ {2}email: /m);
+  });
+
   it('refuses bad input with exit code 1 and the stable error code, never a stack trace', async () => {
     const user = await gatehouse(['user', 'create', '--realm', 'acme', '--email', 'jo@example.com', '--email-verified']);
     expect(user.code, user.stderr).toBe(0);

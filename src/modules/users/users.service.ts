@@ -1,5 +1,6 @@
 // Users of one realm: emails are unique per realm (case-insensitive), passwords hashed with argon2id.
 import { z } from 'zod';
+import { emailAddress } from './email-address.js';
 import { Prisma, type User } from '../../generated/prisma/client.js';
 import { problems } from '../../http/problem.js';
 import { parseOrThrow, text } from '../../http/validate.js';
@@ -9,7 +10,7 @@ import type { Actor } from '../audit/actor.js';
 
 export const createUserSchema = z
   .object({
-    email: z.string().trim().toLowerCase().email().max(320),
+    email: emailAddress(),
     password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH).optional(),
     emailVerified: z.boolean().default(false),
     name: text().trim().min(1).max(200).optional(),

@@ -3,19 +3,20 @@
 // failures only), audited (success and failure). Failures never say whether the email exists.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { emailAddress } from '../../modules/users/email-address.js';
 import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { renderPage, type Details, type InteractionDeps } from './interaction.routes.js';
 
 const loginForm = z.object({
-  email: z.string().trim().toLowerCase().email().max(320),
+  email: emailAddress(),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createLoginHandler({ views, csrf, passwords, throttle }: InteractionDeps) {
-  async function show(req: Request, res: Response, details: Details, error?: string, email?: string, status = 200) {
+  async function show(req: Request, res: Response, details: Details, error?: string, email?: string, status = 200, invalidFields: string[] = []) {
     const { provider } = realmOf(res);
     const client = await provider.Client.find(String(details.params.client_id));
     const base = `${req.baseUrl}/${details.uid}`;
@@ -26,6 +27,8 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
       csrfToken: csrf.token(req, res),
       email: email ?? (typeof details.params.login_hint === 'string' ? details.params.login_hint : ''),
       error,
+      // Marked aria-invalid and tied to the error text (WCAG 2.2 §3.3.1).
+      invalidFields,
     }, status);
   }
 
@@ -33,7 +36,10 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
     const realm = realmOf(res);
     const ip = req.ip ?? 'unknown';
     const parsed = loginForm.safeParse(req.body);
-    if (!parsed.success) return show(req, res, details, 'Enter your email address and password.', String(req.body?.email ?? ''), 400);
+    if (!parsed.success) {
+      const invalid = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+      return show(req, res, details, 'Enter your email address and password.', String(req.body?.email ?? ''), 400, invalid);
+    }
     const { email, password } = parsed.data;
 
     const realmId = realm.scope.realm.id;
@@ -50,7 +56,7 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
     if (!user || !valid || user.disabled) {
       await realm.scope.audit.append({ actor: 'anonymous', action: 'login.failure', target: user ? `user:${user.id}` : null, data: { reason: user?.disabled ? 'disabled' : 'invalid_credentials' }, ...audit });
       await sleep(await throttle.failed(realmId, email, ip, device));
-      return show(req, res, details, 'Incorrect email or password.', email, 401);
+      return show(req, res, details, 'Incorrect email or password.', email, 401, ['email', 'password']);
     }
 
     throttle.deviceCookie.write(req, res, await throttle.succeeded(realmId, email, ip, device));

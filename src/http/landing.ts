@@ -1,0 +1,14 @@
+// GET /: what this server is and where to go next, for someone who just ran `npm start`.
+// Only the demo realm is named: listing every realm would tell anyone which tenants exist.
+import type { Request, Response } from 'express';
+import type { Config } from '../config/config.js';
+import type { Views } from './views.js';
+
+export function landingPage(config: Readonly<Config>, views: Views, demo?: { realm: string; email: string; password: string }) {
+  const data = {
+    baseUrl: config.baseUrl,
+    apiBase: `${config.baseUrl}/api/v1`,
+    demo: demo && { ...demo, discovery: `/realms/${demo.realm}/.well-known/openid-configuration` },
+  };
+  return (_req: Request, res: Response) => views.send(res, 'landing', data);
+}
