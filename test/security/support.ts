@@ -53,7 +53,7 @@ export const isLoginPage = (page: Page) => page.html.includes('name="password"')
 export const isConsentPage = (page: Page) => page.html.includes('Allow access?');
 
 /** The text of the page's error banner (what the user reads), if any. */
-export const errorBanner = (html: string) => /<div class="error" role="alert">([^<]*)<\/div>/.exec(html)?.[1];
+export const errorBanner = (html: string) => /<div class="error" role="alert"[^>]*>([^<]*)<\/div>/.exec(html)?.[1];
 
 /** The CSRF token in the page's first form posting to `actionPart`. */
 export const csrfTokenOn = (html: string, actionPart: string) => formOn(html, actionPart).fields._csrf;
