@@ -39,16 +39,16 @@ export async function startFaultyPostgres(): Promise<FaultyPostgres> {
   let server: EmbeddedPostgresServer | undefined = await startEmbeddedPostgres({ dataDir });
   let stopped: number[] = [];
   const signal = async (sig: NodeJS.Signals) => {
-    for (const pid of await processTree(dataDir)) process.kill(pid, sig);
+    for (const pid of await processTree(dataDir)) signalIfAlive(pid, sig);
   };
   return {
     url: server.url,
     async hang() {
       stopped = await processTree(dataDir);
-      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+      for (const pid of stopped) signalIfAlive(pid, 'SIGSTOP');
     },
     async resume() {
-      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      for (const pid of stopped) signalIfAlive(pid, 'SIGCONT');
       stopped = [];
     },
     async stop() {
@@ -93,4 +93,13 @@ export function useGatehouseOnFaultyPostgres(env: Record<string, string> = {}): 
     if (!pg || !gh) throw new Error('not started yet');
     return { pg, gh };
   };
+}
+
+/** A backend that ended between listing the tree and signalling it (ESRCH) needs no signal. */
+function signalIfAlive(pid: number, sig: NodeJS.Signals) {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }

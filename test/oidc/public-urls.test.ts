@@ -4,7 +4,6 @@
 // Node's fetch drops a Host header it is given, so the forged requests go through node:http.
 import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Browser, formOn } from '../support/browser.js';
 import { authorization, setUpRealm } from '../security/support.js';
 import { useGatehouse } from '../support/gatehouse.js';
 import { METADATA_MAX_AGE_SECONDS } from '../../src/oidc/cache-headers.js';
@@ -65,21 +64,15 @@ describe('discovery and JWKS', () => {
 });
 
 describe('sign-in and logout started with a forged Host', () => {
-  it('return to the BASE_URL resume URL after the hosted login page', async () => {
+  it('is sent to the same authorization on BASE_URL before any page or cookie (canonical host)', async () => {
+    // src/http/canonical-host.ts answers browser-facing paths on a foreign Host first, so the
+    // provider never builds a resume URL or sets a cookie for that host.
     const { url } = await authorization(realm.config);
     const started = await rawGet(url, { ...FORGED_HOST, accept: 'text/html' });
-    expect(started.status).toBe(303);
-    const location = String(started.headers.location);
-    expect(location).not.toContain('evil.example');
-    // Carry on in a normal browser with the interaction cookies the forged request got.
-    const browser = new Browser(gh().url);
-    const interactionUrl = new URL(location, gh().url).href;
-    for (const c of [started.headers['set-cookie'] ?? []].flat()) await browser.jar.setCookie(c, interactionUrl);
-    const login = await browser.navigate(interactionUrl);
-    const form = formOn(login.html, '/login');
-    const res = await browser.request(new URL(form.action, login.url).href, { form: { ...form.fields, email: realm.user.email, password: realm.user.password } });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toMatch(new RegExp(`^${realm.issuer}/authorize/`));
+    expect(started.status).toBe(308);
+    const target = new URL(url);
+    expect(String(started.headers.location)).toBe(`${gh().url}${target.pathname}${target.search}`);
+    expect(started.headers['set-cookie']).toBeUndefined();
   });
 
   it('the logout confirmation posts to the BASE_URL endpoint', async () => {
