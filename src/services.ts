@@ -1,6 +1,6 @@
 // The services the HTTP API, the CLI and the demo seed share. Realm-level services are made
 // per realm from a RealmScope, so the realm is captured once.
-import type { Config } from './config/config.js';
+import { canSendMail, type Config } from './config/config.js';
 import type { PrismaClient } from './db/types.js';
 import { createApiResourcesService } from './modules/api-resources/api-resources.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
@@ -12,12 +12,29 @@ import { createRealmScope, type RealmRecord } from './realms/realm-scope.js';
 import { createSealer } from './security/encryption.js';
 import type { PasswordHasher } from './security/passwords.js';
 import type { RealmEvents } from './stores/realm-events.js';
+import { createMailOutbox } from './modules/mail/mail-outbox.js';
+import { createUserTokensService } from './modules/user-tokens/user-tokens.service.js';
+import { createAccountSessions } from './modules/sessions/account-sessions.js';
+import { createArtifactProtector } from './stores/artifact-protection.js';
+import type { Stores } from './stores/stores.js';
+import { createMailLimits } from './modules/mail/mail-limits.js';
 
-export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher }) {
-  const { config, prisma, events, passwords } = deps;
+export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'> }) {
+  const { config, prisma, events, passwords, stores } = deps;
   const sealer = createSealer(config.masterKey, 'signing-keys');
+  const protector = createArtifactProtector(config.masterKey);
+  const mailOutbox = createMailOutbox(createSealer(config.masterKey, 'mail-outbox'));
+  const userTokens = createUserTokensService(config.masterKey);
   return {
-    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl }),
+    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
+    /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
+    mailOutbox,
+    /** Per address, source and realm limits on mail (src/modules/mail/mail-limits.ts). */
+    mailLimits: createMailLimits(stores, config.masterKey, config.mailLimits),
+    /** Single-use mailed tokens (src/modules/user-tokens/user-tokens.service.ts). */
+    userTokens,
+    /** Keys artifact names and seals payloads: the one the realms' OIDC adapters use. */
+    artifactProtector: protector,
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {
@@ -28,6 +45,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         users: createUsersService(scope, passwords),
         signingKeys: createSigningKeysService(scope, sealer),
         apiResources: createApiResourcesService(scope, events),
+        /** Every session, grant and token of an account (sign out everywhere). */
+        sessions: createAccountSessions(stores.artifacts, realm.id, protector),
       };
     },
   };

@@ -92,6 +92,18 @@ export const envSchema = z.object({
   PENDING_ARTIFACTS_PER_REALM: z.coerce.number().int().min(10).default(10_000),
   /** Memory mode only: bytes of sessions, tokens and pending requests kept per realm (split by kind). */
   MEMORY_STORE_MIB_PER_REALM: z.coerce.number().int().min(1).default(128),
+  /** Outgoing mail server, smtp:// or smtps:// with user:password@ when it needs auth. Unset outside production: the /dev/mail outbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  /** The From address of every mail; each realm adds its own display name. */
+  MAIL_FROM: z.email().default('no-reply@localhost'),
+  /** Mails one address may be sent per hour (verification, reset, magic link); past it requests are answered as usual and send nothing. */
+  RATE_LIMIT_MAIL_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
+  /** Mail-sending requests (sign-up, reset, magic link) one source address may make per hour per realm. */
+  RATE_LIMIT_MAIL_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** Mails one realm may queue per hour. */
+  RATE_LIMIT_MAIL_PER_REALM: z.coerce.number().int().min(1).default(2000),
+  /** Accounts one source address may sign up per hour per realm (hosted page and direct API with endUserIp). */
+  RATE_LIMIT_SIGN_UP_PER_IP: z.coerce.number().int().min(1).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -119,7 +131,17 @@ export interface Config {
   database: DatabaseOptions;
   /** Spool folder of the durable audit path; undefined: batched in memory only (AUDIT_SPOOL=false). */
   auditSpoolDir?: string;
+  /**
+   * Outgoing mail. `smtpUrl` unset: outside production, messages go to the development outbox
+   * (/dev/mail) and `devOutbox` is true; in production, features that send mail stay off.
+   */
+  mail: { smtpUrl?: string; from: string; devOutbox: boolean };
+  mailLimits: { perAddressPerHour: number; perSourcePerHour: number; perRealmPerHour: number };
+  signUpPerIpPerHour: number;
 }
+
+/** Whether this deployment can deliver mail (an SMTP server, or the development outbox). */
+export const canSendMail = (config: Pick<Config, 'mail'>) => Boolean(config.mail.smtpUrl) || config.mail.devOutbox;
 
 export interface DatabaseOptions {
   /** Unset: the URL's `connection_limit`, else 10 (see src/db/prisma.ts). */
@@ -186,5 +208,8 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     auditSpoolDir: env.AUDIT_SPOOL ? join(env.DATA_DIR, 'audit-spool') : undefined,
     par: Object.freeze({ bodyLimitBytes: env.PAR_BODY_LIMIT_BYTES, perIp: env.RATE_LIMIT_PAR_PER_IP, perClient: env.RATE_LIMIT_PAR_PER_CLIENT }),
     artifacts: Object.freeze({ pendingPerRealm: env.PENDING_ARTIFACTS_PER_REALM, memoryMibPerRealm: env.MEMORY_STORE_MIB_PER_REALM }),
+    mail: Object.freeze({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, devOutbox: !env.SMTP_URL && env.NODE_ENV !== 'production' }),
+    mailLimits: Object.freeze({ perAddressPerHour: env.RATE_LIMIT_MAIL_PER_ADDRESS, perSourcePerHour: env.RATE_LIMIT_MAIL_PER_IP, perRealmPerHour: env.RATE_LIMIT_MAIL_PER_REALM }),
+    signUpPerIpPerHour: env.RATE_LIMIT_SIGN_UP_PER_IP,
   });
 }

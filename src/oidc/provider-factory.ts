@@ -8,7 +8,6 @@ import type { Logger } from '../observability/logger.js';
 import type { RealmRecord, RealmScope } from '../realms/realm-scope.js';
 import { deriveKey } from '../security/encryption.js';
 import type { Services } from '../services.js';
-import { createArtifactProtector } from '../stores/artifact-protection.js';
 import { createAdapterFactory } from '../stores/oidc-adapter.js';
 import type { Stores } from '../stores/stores.js';
 import { retryAfterOn503 } from '../stores/store-unavailable.js';
@@ -67,7 +66,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   const secure = config.baseUrl.startsWith('https:');
 
   const configuration: Configuration = {
-    adapter: createAdapterFactory(stores.artifacts, realm.id, createArtifactProtector(config.masterKey)),
+    adapter: createAdapterFactory(stores.artifacts, realm.id, deps.services.artifactProtector),
     clients: apps.map(toClientMetadata),
     jwks: loaded.jwks,
     findAccount: createFindAccount(scope.users),

@@ -7,6 +7,8 @@ import { createAuditRepo, type AuditRepo } from '../modules/audit/audit.repo.js'
 import { createConsentsRepo, type ConsentsRepo } from '../modules/consents/consents.repo.js';
 import { createSigningKeysRepo, type SigningKeysRepo } from '../modules/signing-keys/signing-keys.repo.js';
 import { createUsersRepo, type UsersRepo } from '../modules/users/users.repo.js';
+import { createMailRepo, type MailRepo } from '../modules/mail/mail.repo.js';
+import { createUserTokensRepo, type UserTokensRepo } from '../modules/user-tokens/user-tokens.repo.js';
 import { parseRealmSettings, type RealmSettings } from './realm-settings.js';
 
 export interface RealmRecord {
@@ -29,6 +31,8 @@ export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = fal
     apiResources: createApiResourcesRepo(db, realmId),
     audit: createAuditRepo(db, realmId),
     signingKeys: createSigningKeysRepo(db, realmId),
+    mail: createMailRepo(db, realmId),
+    userTokens: createUserTokensRepo(db, realmId),
     /** Runs `fn` with repos bound to one transaction: all of its writes land, or none. */
     inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(createRealmScope(db, realm, true));
@@ -46,6 +50,8 @@ export interface RealmScope {
   apiResources: ApiResourcesRepo;
   audit: AuditRepo;
   signingKeys: SigningKeysRepo;
+  mail: MailRepo;
+  userTokens: UserTokensRepo;
   inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T>;
 }
 

@@ -29,9 +29,50 @@ export const tokenLifetimesSchema = z.object(each((n) => lifetime(n).default(LIF
 /** What a caller may send: any subset, merged over the realm's current lifetimes. */
 export const tokenLifetimesPatchSchema = z.object(each((n) => lifetime(n).optional())).strict();
 
+/** Password rules a realm may tighten (src/security/password-policy.ts applies them). */
+export const PASSWORD_POLICY_BOUNDS = { minLength: { min: 8, max: 256, default: 8 } } as const;
+export const passwordPolicySchema = z.object({
+  minLength: z.number().int().min(PASSWORD_POLICY_BOUNDS.minLength.min).max(PASSWORD_POLICY_BOUNDS.minLength.max).default(PASSWORD_POLICY_BOUNDS.minLength.default),
+});
+
+const switchSetting = z.enum(['enabled', 'disabled']);
+
+/** Self-service account settings: what the hosted pages offer end users. Mail-needing ones are MAIL_FEATURES. */
+export const accountSettingsShape = {
+  /** The hosted sign-up page. */
+  signUp: switchSetting.default('disabled'),
+  /** "Email me a sign-in link" on the login page. */
+  magicLink: switchSetting.default('disabled'),
+  /** An unverified user cannot finish a sign-in until they verify their email. */
+  requireVerifiedEmail: z.boolean().default(false),
+  passwordPolicy: passwordPolicySchema.default(() => passwordPolicySchema.parse({})),
+  /** The sender's display name on this realm's mail (defaults to the realm's display name). */
+  mailSenderName: z.string().trim().min(1).max(100).regex(/^[^\r\n<>"]+$/, 'no line breaks, angle brackets or double quotes').optional(),
+};
+
+/** Settings that send mail: refused in production while no SMTP_URL is configured. */
+export const MAIL_FEATURES = ['signUp', 'magicLink', 'requireVerifiedEmail'] as const;
+
 export const realmSettingsSchema = z.object({
   tokenLifetimes: tokenLifetimesSchema.default(() => tokenLifetimesSchema.parse({})),
+  ...accountSettingsShape,
 });
+
+/** What a caller may send for the account settings: any subset. */
+export const accountSettingsPatchSchema = z
+  .object({
+    signUp: switchSetting.optional(),
+    magicLink: switchSetting.optional(),
+    requireVerifiedEmail: z.boolean().optional(),
+    passwordPolicy: z.object({ minLength: passwordPolicySchema.shape.minLength.unwrap().optional() }).strict().optional(),
+    mailSenderName: accountSettingsShape.mailSenderName.unwrap().nullable().optional(),
+  })
+  .strict();
+export type AccountSettingsPatch = z.infer<typeof accountSettingsPatchSchema>;
+
+/** Whether `settings` turn on anything that sends mail. */
+export const needsMail = (settings: RealmSettings) =>
+  settings.signUp === 'enabled' || settings.magicLink === 'enabled' || settings.requireVerifiedEmail;
 
 export type RealmSettings = z.infer<typeof realmSettingsSchema>;
 export type TokenLifetimes = RealmSettings['tokenLifetimes'];
@@ -41,6 +82,15 @@ export type TokenLifetimesPatch = z.infer<typeof tokenLifetimesPatchSchema>;
 export function parseRealmSettings(raw: unknown): RealmSettings {
   const result = realmSettingsSchema.safeParse(raw ?? {});
   return result.success ? result.data : realmSettingsSchema.parse({});
+}
+
+/** The settings after applying an account-settings patch (null mailSenderName: back to the default). */
+export function withAccountSettings(settings: RealmSettings, patch: AccountSettingsPatch): RealmSettings {
+  const { passwordPolicy, mailSenderName, ...rest } = patch;
+  const next: RealmSettings = { ...settings, ...rest, passwordPolicy: { ...settings.passwordPolicy, ...passwordPolicy } };
+  if (mailSenderName === null) delete next.mailSenderName;
+  else if (mailSenderName !== undefined) next.mailSenderName = mailSenderName;
+  return next;
 }
 
 /** The settings after applying `patch`, or the validation issues it would cause. */

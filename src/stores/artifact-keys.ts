@@ -4,6 +4,21 @@
 // hash of the value (artifact-protection.ts). Realm and model stay readable: they are not
 // secret, and the stores budget and bound by them.
 
+/** Models recorded in their account's index (accountIndexKey), for signing a user out everywhere. */
+export const ACCOUNT_INDEXED = new Set(['Session', 'Grant']);
+
+/** The set of an account's sessions and grants: `oidc:<realm>:Account:index:<hashed account id>`. */
+export const accountIndexKey = (realmId: string, hashedAccountId: string) => `oidc:${realmId}:Account:index:${hashedAccountId}`;
+
+/** The list of a grant's tokens and codes: `oidc:<realm>:Grant:members:<hashed grant id>`. */
+export const grantMembersKey = (realmId: string, hashedGrantId: string) => `oidc:${realmId}:Grant:members:${hashedGrantId}`;
+
+/** The members list of a stored grant, from the grant's own key (`oidc:<realm>:Grant:<hash>`); undefined for other keys. */
+export function membersKeyOfGrant(key: string): string | undefined {
+  const [ns, realmId, model, name, extra] = key.split(':');
+  return ns === 'oidc' && realmId && model === 'Grant' && name && extra === undefined ? grantMembersKey(realmId, name) : undefined;
+}
+
 /** Models whose artifacts belong to a grant and are revoked with it (refresh-token reuse, logout). */
 export const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 

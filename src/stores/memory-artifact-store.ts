@@ -84,6 +84,21 @@ export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT
     return seconds;
   }
 
+  async function addToGroup(group: string, key: string, ttl?: number) {
+    const cache = cacheFor(group);
+    const remaining = cache.getRemainingTTL(group);
+    const members = cache.get(group)?.group ?? new Set<string>();
+    members.add(key);
+    // Kept as long as its longest-lived member; set again so its size is counted anew.
+    const ttlMs = ttl ? Math.max(ttl * 1000, Number.isFinite(remaining) ? remaining : 0) : undefined;
+    cache.set(group, { group: members }, ttlMs ? { ttl: ttlMs } : {});
+  }
+
+  async function deleteGroup(group: string) {
+    for (const key of cacheFor(group).get(group)?.group ?? []) cacheFor(key).delete(key);
+    cacheFor(group).delete(group);
+  }
+
   return {
     async set(key, artifact, ttl) {
       cacheFor(key).set(key, { artifact: { ...artifact } }, opts(ttl));
@@ -108,18 +123,17 @@ export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT
     async getPointer(key) {
       return cacheFor(key).get(key)?.pointer;
     },
-    async addToGroup(group, key, ttl) {
-      const cache = cacheFor(group);
-      const remaining = cache.getRemainingTTL(group);
-      const members = cache.get(group)?.group ?? new Set<string>();
-      members.add(key);
-      // Kept as long as its longest-lived member; set again so its size is counted anew.
-      const ttlMs = ttl ? Math.max(ttl * 1000, Number.isFinite(remaining) ? remaining : 0) : undefined;
-      cache.set(group, { group: members }, ttlMs ? { ttl: ttlMs } : {});
+    addToGroup,
+    deleteGroup,
+    // A group is already a set here.
+    addToIndex(index, key, ttl) {
+      return addToGroup(index, key, ttl);
     },
-    async deleteGroup(group) {
-      for (const key of cacheFor(group).get(group)?.group ?? []) cacheFor(key).delete(key);
-      cacheFor(group).delete(group);
+    async indexMembers(index) {
+      return [...(cacheFor(index).get(index)?.group ?? [])];
+    },
+    deleteIndex(index) {
+      return deleteGroup(index);
     },
     async admitPending(realmId): Promise<LimitResult> {
       const pending = cachesOf(realmId).pending;

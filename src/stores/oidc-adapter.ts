@@ -6,7 +6,7 @@
 import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { LimitResult } from '../http/rate-limit.js';
 import type { ArtifactProtector } from './artifact-protection.js';
-import { GRANTABLE } from './artifact-keys.js';
+import { accountIndexKey, ACCOUNT_INDEXED, GRANTABLE, grantMembersKey } from './artifact-keys.js';
 
 /** A sealed payload, and when it was consumed (kept apart so consume() can compare-and-set it). */
 export interface StoredArtifact {
@@ -29,6 +29,12 @@ export interface ArtifactStore {
   addToGroup(group: string, key: string, ttlSeconds?: number): Promise<void>;
   /** Deletes every key recorded in the group and the group itself. */
   deleteGroup(group: string): Promise<void>;
+  /** Records `key` in an index (a set: recording it again changes nothing), kept as long as its longest-lived member. */
+  addToIndex(index: string, key: string, ttlSeconds?: number): Promise<void>;
+  /** The keys recorded in an index (some may have expired since). */
+  indexMembers(index: string): Promise<string[]>;
+  /** Deletes every key recorded in the index and the index itself. */
+  deleteIndex(index: string): Promise<void>;
   /**
    * Whether the realm has room for one more pending (unauthenticated) artifact: an Interaction
    * or a pushed request (artifact-keys.ts). Asked before a request that would make one.
@@ -38,7 +44,7 @@ export interface ArtifactStore {
 
 export function createAdapterFactory(store: ArtifactStore, realmId: string, protector: ArtifactProtector) {
   const ns = `oidc:${realmId}`;
-  const grantKey = (grantId: string) => `${ns}:Grant:members:${protector.name(grantId)}`;
+  const grantKey = (grantId: string) => grantMembersKey(realmId, protector.name(grantId));
 
   /** What oidc-provider's revoke() does: every artifact of the grant, and the grant itself. */
   async function revokeGrant(grantId: string) {
@@ -86,6 +92,9 @@ export function createAdapterFactory(store: ArtifactStore, realmId: string, prot
         const { consumed, ...rest } = payload;
         await store.set(k, { sealed: protector.seal(JSON.stringify(rest), k), ...(consumed ? { consumed: Number(consumed) } : {}) }, ttl);
         if (GRANTABLE.has(name) && payload.grantId) await store.addToGroup(grantKey(payload.grantId), k, ttl);
+        // Sessions and grants by account, so "sign this user out everywhere" reaches them all
+        // (src/modules/sessions/account-sessions.ts).
+        if (ACCOUNT_INDEXED.has(name) && typeof payload.accountId === 'string') await store.addToIndex(accountIndexKey(realmId, protector.name(payload.accountId)), k, ttl);
         await point('uid', payload.uid, id, ttl);
         await point('userCode', payload.userCode, id, ttl);
       },

@@ -80,6 +80,18 @@ export function createRedisArtifactStore(redis: Redis, { prefix = 'gh:', pending
       const members = await redis.lrange(k(group), 0, -1);
       await redis.del(k(group), ...members);
     },
+    // A set, not a list like grant groups: a session is saved on every request that touches it,
+    // and a list would grow by one entry each time.
+    async addToIndex(index, key, ttl) {
+      const multi = redis.multi().sadd(k(index), key);
+      if (ttl) multi.expire(k(index), ttl, 'GT').expire(k(index), ttl, 'NX');
+      await multi.exec();
+    },
+    indexMembers: (index) => redis.smembers(k(index)),
+    async deleteIndex(index) {
+      const members = await redis.smembers(k(index));
+      await redis.del(k(index), ...members.map(k));
+    },
     async admitPending(realmId): Promise<LimitResult> {
       const now = Date.now();
       const set = pendingSet(realmId);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { text } from '../../http/validate.js';
 import { REALM_NAME_PATTERN } from '../../realms/realm-scope.js';
-import { tokenLifetimesPatchSchema } from '../../realms/realm-settings.js';
+import { accountSettingsPatchSchema, tokenLifetimesPatchSchema } from '../../realms/realm-settings.js';
 
 const displayName = text().trim().min(1).max(200);
 
@@ -12,11 +12,12 @@ export const createRealmSchema = z
     name: z.string().regex(REALM_NAME_PATTERN, 'lower-case letters, digits and hyphens, 1-63 characters, not starting or ending with a hyphen'),
     displayName: displayName.optional(),
     tokenLifetimes: tokenLifetimesPatchSchema.optional(),
+    ...accountSettingsPatchSchema.shape,
   })
   .strict();
 
 export const updateRealmSchema = z
-  .object({ displayName: displayName.optional(), tokenLifetimes: tokenLifetimesPatchSchema.optional() })
+  .object({ displayName: displayName.optional(), tokenLifetimes: tokenLifetimesPatchSchema.optional(), ...accountSettingsPatchSchema.shape })
   .strict();
 
 export type CreateRealmInput = z.input<typeof createRealmSchema>;

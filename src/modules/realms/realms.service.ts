@@ -6,7 +6,7 @@ import { Prisma, type Realm } from '../../generated/prisma/client.js';
 import { problems } from '../../http/problem.js';
 import { parseOrThrow, toFieldErrors } from '../../http/validate.js';
 import { ADMIN_REALM, createRealmScope } from '../../realms/realm-scope.js';
-import { parseRealmSettings, realmSettingsSchema, withTokenLifetimes, type RealmSettings, type TokenLifetimesPatch } from '../../realms/realm-settings.js';
+import { needsMail, parseRealmSettings, realmSettingsSchema, withAccountSettings, withTokenLifetimes, type AccountSettingsPatch, type RealmSettings, type TokenLifetimesPatch } from '../../realms/realm-settings.js';
 import type { Sealer } from '../../security/encryption.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
 import { createSigningKeysService } from '../signing-keys/signing-keys.service.js';
@@ -22,6 +22,11 @@ export interface RealmView {
   displayName: string;
   issuer: string;
   tokenLifetimes: RealmSettings['tokenLifetimes'];
+  signUp: RealmSettings['signUp'];
+  magicLink: RealmSettings['magicLink'];
+  requireVerifiedEmail: boolean;
+  passwordPolicy: RealmSettings['passwordPolicy'];
+  mailSenderName: string | null;
   createdAt: string;
 }
 
@@ -33,13 +38,25 @@ function settingsWith(settings: RealmSettings, patch: TokenLifetimesPatch | unde
   return result.data;
 }
 
-export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string }) {
+const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName }: AccountSettingsPatch): AccountSettingsPatch =>
+  Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName }).filter(([, v]) => v !== undefined));
+
+export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string; mailAvailable: boolean }) {
   const { prisma, sealer, events } = deps;
+
+  /** Features that send mail cannot be switched on where no mail can go out (production without SMTP_URL). */
+  function withAccountPatch(settings: RealmSettings, patch: AccountSettingsPatch): RealmSettings {
+    const next = withAccountSettings(settings, accountPatchOf(patch));
+    if (needsMail(next) && !needsMail(settings) && !deps.mailAvailable) {
+      throw problems.conflict('mail_not_configured', 'Sign-up, magic links and required email verification send mail: set SMTP_URL (and MAIL_FROM) first.');
+    }
+    return next;
+  }
 
   async function create(input: CreateRealmInput, ownerId: string | null, actor: Actor, opts: { allowReserved?: boolean } = {}) {
     const data = parseOrThrow(createRealmSchema, input);
     if (RESERVED.has(data.name) && !opts.allowReserved) throw problems.conflict('realm_name_reserved', `"${data.name}" is a reserved realm name.`);
-    const settings = settingsWith(realmSettingsSchema.parse({}), data.tokenLifetimes);
+    const settings = withAccountPatch(settingsWith(realmSettingsSchema.parse({}), data.tokenLifetimes), data);
     try {
       // One transaction: a realm never exists without its keys and audit record.
       return await prisma.$transaction(async (tx) => {
@@ -59,10 +76,10 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
     }
   }
 
-  /** Changes the display name and token lifetimes; running providers pick the change up at once. */
+  /** Changes the display name, token lifetimes and account settings; running providers pick the change up at once. */
   async function update(realm: Realm, input: UpdateRealmInput, actor: Actor) {
     const data = parseOrThrow(updateRealmSchema, input);
-    const settings = settingsWith(parseRealmSettings(realm.settings), data.tokenLifetimes);
+    const settings = withAccountPatch(settingsWith(parseRealmSettings(realm.settings), data.tokenLifetimes), data);
     const updated = await prisma.$transaction(async (tx) => {
       const row = await tx.realm.update({
         where: { id: realm.id },
@@ -78,14 +95,22 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
   return {
     create,
     update,
-    view: (r: Realm): RealmView => ({
-      id: r.id,
-      name: r.name,
-      displayName: r.displayName,
-      issuer: `${deps.baseUrl}/realms/${r.name}`,
-      tokenLifetimes: parseRealmSettings(r.settings).tokenLifetimes,
-      createdAt: r.createdAt.toISOString(),
-    }),
+    view: (r: Realm): RealmView => {
+      const s = parseRealmSettings(r.settings);
+      return {
+        id: r.id,
+        name: r.name,
+        displayName: r.displayName,
+        issuer: `${deps.baseUrl}/realms/${r.name}`,
+        tokenLifetimes: s.tokenLifetimes,
+        signUp: s.signUp,
+        magicLink: s.magicLink,
+        requireVerifiedEmail: s.requireVerifiedEmail,
+        passwordPolicy: s.passwordPolicy,
+        mailSenderName: s.mailSenderName ?? null,
+        createdAt: r.createdAt.toISOString(),
+      };
+    },
     findByName: (name: string) => prisma.realm.findUnique({ where: { name } }),
     listByIds: (ids: string[]) => prisma.realm.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } }),
     /** Realms a developer owns (null: every realm, for the CLI run by the operator). */
