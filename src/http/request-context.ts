@@ -39,11 +39,13 @@ export function requestContext(app: Express, logger: Logger) {
     req.headers['x-request-id'] = req.id;
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
+    // Read now: once the socket is gone (a client that hung up) the address is no longer known.
+    const ip = req.ip;
     res.on('finish', () => {
       // Path only: query strings carry codes, tokens and state.
       const path = req.originalUrl.split('?')[0];
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      requestLine.info({ requestId: req.id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip: req.ip }, 'request');
+      requestLine.info({ requestId: req.id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip }, 'request');
     });
     next();
   };

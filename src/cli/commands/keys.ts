@@ -22,7 +22,8 @@ const rotate = defineCommand({
   summary: "Rotate a realm's signing keys and print the new key ids and when they take over.",
   details: [
     'Every running instance is told to reload the realm (through Redis; without REDIS_URL,',
-    'instances reload within 5 minutes, so keep --activate-after at 300 or more).',
+    'instances reload within 5 minutes). Relying parties may cache the JWKS for 120 s, so keep',
+    '--activate-after at 120 or more with Redis and at 420 (300 + 120) or more without it.',
   ],
   options: {
     realm: { type: 'string', value: 'NAME', help: 'the realm', required: true },
