@@ -42,7 +42,7 @@ export interface MailWorker {
 }
 
 export interface MailWorkerDeps {
-  config: Readonly<Pick<Config, 'env' | 'mail' | 'mailWorker' | 'masterKey' | 'dataDir'>>;
+  config: Readonly<Pick<Config, 'env' | 'baseUrl' | 'mail' | 'mailWorker' | 'masterKey' | 'dataDir'>>;
   prisma: PrismaClient;
   logger: Logger;
   /** Default: from config (SMTP_URL, else the development outbox). */
@@ -57,6 +57,7 @@ export function startMailWorker(deps: MailWorkerDeps): MailWorker {
     log.warn('SMTP_URL is not set: mail is kept in the outbox, undelivered, until it is');
     return { close: async () => undefined };
   }
+  if (transport.kind === 'dev-outbox') log.info('SMTP_URL is not set: mail goes to the development outbox at %s/dev/mail', config.baseUrl);
   const queue = createMailQueueRepo(prisma);
   // The same purpose label as the outbox's sealer in src/services.ts.
   const sealer = createSealer(config.masterKey, 'mail-outbox');
