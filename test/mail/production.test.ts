@@ -7,6 +7,7 @@ import { buildRealm, unique } from '../support/builders.js';
 import { useGatehouse } from '../support/gatehouse.js';
 import { useGatehouseWithSmtp } from '../support/smtp.js';
 import { bearer, buildDeveloper, expectProblem } from '../api/support.js';
+import { enqueueMail } from './support.js';
 
 const devMail = (url: string) => fetch(`${url}/dev/mail`, { headers: { accept: 'text/html' } });
 
@@ -32,8 +33,17 @@ describe('production without SMTP_URL', () => {
   });
 });
 
-describe('production with SMTP_URL', () => {
-  const { gh } = useGatehouseWithSmtp({ NODE_ENV: 'production' });
+describe('production with SMTP_URL (a server that requires AUTH)', () => {
+  const { gh, smtp } = useGatehouseWithSmtp({ NODE_ENV: 'production' }, { auth: { user: 'mailer', pass: 'p@ss w0rd:/' } });
+
+  it('logs in with the credentials of the URL and delivers', async () => {
+    expect(smtp().url).toMatch(/^smtp:\/\/mailer:p%40ss%20w0rd%3A%2F@127\.0\.0\.1:\d+$/);
+    const realm = await buildRealm(gh());
+    const to = `${unique('prod')}@example.com`;
+    await enqueueMail(gh(), realm, { to, template: 'password-changed', data: { name: 'Prod' } });
+    expect((await smtp().waitFor(to)).text).toContain('Hello Prod,');
+    expect(gh().logLines.join('')).not.toMatch(/p%40ss|p@ss|\b${to}\b/);
+  });
 
   it('switches mail features on, and still has no /dev/mail', async () => {
     const { key, user } = await buildDeveloper(gh());
