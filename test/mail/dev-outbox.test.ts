@@ -2,6 +2,7 @@
 // and shows each message with clickable links and its HTML body in a sandboxed frame.
 import { expect, it } from 'vitest';
 import { buildRealm, unique } from '../support/builders.js';
+import { createRealmScope } from '../../src/realms/realm-scope.js';
 import { useGatehouse } from '../support/gatehouse.js';
 import { enqueueMail, sampleLink, waitForStatus } from './support.js';
 
@@ -58,4 +59,17 @@ it('lists a message not delivered yet, and answers 404 for unknown or malformed 
     const res = await fetch(`${gh().url}${path}`, { headers: { accept: 'text/html' } });
     expect({ path, status: res.status }).toEqual({ path, status: 404 });
   }
+});
+
+it('fails a message whose sealed data cannot be opened at once, without retrying it', async () => {
+  const realm = await buildRealm(gh());
+  // Sealed under another key (or tampered with): queued and altered in one transaction.
+  const id = await gh().prisma.$transaction(async (tx) => {
+    const queued = await gh().services.mailOutbox.enqueue(createRealmScope(tx, realm, true), { to: `${unique('lost')}@example.com`, template: 'password-changed', data: { name: null } });
+    const row = await tx.mailMessage.findUniqueOrThrow({ where: { id: queued } });
+    const [version, iv, , body] = row.sealedData!.split('.');
+    await tx.mailMessage.update({ where: { id: queued }, data: { sealedData: [version, iv, Buffer.alloc(16).toString('base64url'), body].join('.') } });
+    return queued;
+  });
+  expect(await waitForStatus(gh(), id, 'failed')).toMatchObject({ attempts: 1, sealedData: null, lastError: expect.stringContaining('cannot be opened') });
 });

@@ -79,7 +79,13 @@ export function startMailWorker(deps: MailWorkerDeps): MailWorker {
       throw new PermanentMailError('sealed data cannot be opened (was MASTER_KEY changed?)');
     }
     const senderName = parseRealmSettings(row.realmSettings).mailSenderName ?? row.realmDisplayName;
-    const rendered = renderer.render(row.template, data, { realmDisplayName: row.realmDisplayName });
+    let rendered;
+    try {
+      rendered = renderer.render(row.template, data, { realmDisplayName: row.realmDisplayName });
+    } catch (err) {
+      // A template that fails on this data fails the same way on every retry.
+      throw new PermanentMailError(`template ${row.template} failed to render: ${(err as Error).message}`);
+    }
     return { id: row.id, realmName: row.realmName, to: row.to, from: { name: senderName, address: config.mail.from }, ...rendered };
   }
 
