@@ -116,6 +116,9 @@ describe('requireVerifiedEmail', () => {
     expect(garbage.status).toBe(400);
 
     const tokens = await finish(await browser.submit(wrong, '/verify-email', { code }));
+    const token = new URL(mail.links.find((l) => l.includes('/email/verify?token='))!).searchParams.get('token')!;
+    // Neither the code nor the link's token is in any log line.
+    expect(gh().logLines.filter((l) => l.includes(token) || new RegExp(`\\b${code}\\b`).test(l))).toEqual([]);
     expect(tokens.claims()?.sub).toBe(user.id);
     expect(await oidc.fetchUserInfo(config, tokens.access_token, user.id)).toMatchObject({ email_verified: true });
   });
