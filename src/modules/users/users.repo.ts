@@ -34,6 +34,12 @@ export function createUsersRepo(db: Db, realmId: string) {
       }),
     rolesOf: async (userId: string) =>
       (await db.userRole.findMany({ where: { realmId, userId }, include: { role: true } })).map((r) => r.role.name),
+    /** Sets (or replaces) the user's argon2id hash. */
+    setPasswordHash: (userId: string, hash: string) =>
+      db.passwordCredential.upsert({ where: { realmId_userId: { realmId, userId } }, create: { realmId, userId, hash }, update: { hash } }),
+    /** Marks the email verified only while the account still has this address (it may have changed since the mail). */
+    markEmailVerified: async (userId: string, email: string) =>
+      (await db.user.updateMany({ where: { realmId, id: userId, email: email.toLowerCase() }, data: { emailVerified: true } })).count === 1,
   };
 }
 
