@@ -18,6 +18,7 @@ import { createAccountSessions } from './modules/sessions/account-sessions.js';
 import { createArtifactProtector } from './stores/artifact-protection.js';
 import type { Stores } from './stores/stores.js';
 import { createMailLimits } from './modules/mail/mail-limits.js';
+import { createUserAdminService } from './modules/users/user-admin.service.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -47,6 +48,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         apiResources: createApiResourcesService(scope, events),
         /** Every session, grant and token of an account (sign out everywhere). */
         sessions: createAccountSessions(stores.artifacts, realm.id, protector),
+        /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
+        userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions: createAccountSessions(stores.artifacts, realm.id, protector), masterKey: config.masterKey }),
       };
     },
   };

@@ -60,8 +60,14 @@ export function createUsersService(scope: RealmScope, passwords: PasswordHasher)
       const user = await scope.users.findById(id).catch(() => null);
       return user ? toUserView(user) : null;
     },
-    async list(take: number, cursor?: string) {
-      return (await scope.users.list({ take, cursor })).map(toUserView);
+    /** A page of users in id order; `email`: only that address (exact, any case); `q`: email or name containing it. */
+    async list(take: number, cursor?: string, filter: { email?: string; q?: string } = {}) {
+      if (filter.email !== undefined) {
+        const user = await scope.users.findByEmail(filter.email);
+        return user && (!cursor || user.id > cursor) ? [toUserView(user)] : [];
+      }
+      const users = filter.q !== undefined ? await scope.users.search({ text: filter.q, take, cursor }) : await scope.users.list({ take, cursor });
+      return users.map(toUserView);
     },
   };
 }
