@@ -31,7 +31,8 @@ export const updateUserSchema = z
     disabled: z.boolean().optional(),
   })
   .strict()
-  .refine((o) => Object.keys(o).length > 0, 'Send at least one field to change.');
+  // Only when nothing else is wrong: `{ role: 'admin' }` is about the unknown field, not an empty change.
+  .refine((o) => Object.keys(o).length > 0, { message: 'Send at least one field to change.', when: (payload) => !payload.issues.length });
 export type UpdateUserInput = z.input<typeof updateUserSchema>;
 
 // The realm policy (src/security/password-policy.ts) judges the password; this bound only keeps
