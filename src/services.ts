@@ -18,6 +18,7 @@ import { createAccountSessions } from './modules/sessions/account-sessions.js';
 import { createArtifactProtector } from './stores/artifact-protection.js';
 import type { Stores } from './stores/stores.js';
 import { createMailLimits } from './modules/mail/mail-limits.js';
+import { createAccountServices } from './modules/account-mail/account-services.js';
 import { createUserAdminService } from './modules/users/user-admin.service.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'> }) {
@@ -26,12 +27,13 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const protector = createArtifactProtector(config.masterKey);
   const mailOutbox = createMailOutbox(createSealer(config.masterKey, 'mail-outbox'));
   const userTokens = createUserTokensService(config.masterKey);
+  const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
   return {
     realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
     mailOutbox,
     /** Per address, source and realm limits on mail (src/modules/mail/mail-limits.ts). */
-    mailLimits: createMailLimits(stores, config.masterKey, config.mailLimits),
+    mailLimits,
     /** Single-use mailed tokens (src/modules/user-tokens/user-tokens.service.ts). */
     userTokens,
     /** Keys artifact names and seals payloads: the one the realms' OIDC adapters use. */
@@ -48,6 +50,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         apiResources: createApiResourcesService(scope, events),
         /** Every session, grant and token of an account (sign out everywhere). */
         sessions: createAccountSessions(stores.artifacts, realm.id, protector),
+        ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions: createAccountSessions(stores.artifacts, realm.id, protector) }),
         /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
         userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions: createAccountSessions(stores.artifacts, realm.id, protector), masterKey: config.masterKey }),
       };

@@ -54,6 +54,9 @@ export function errorHandler(views: Views) {
       problem = problems.internal();
     }
     if (res.headersSent) return;
+    // A rate-limit problem that knows when to come back (e.g. MailLimitedError): RFC 6585 §4.
+    const retryAfter = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (req.originalUrl.startsWith('/realms/')) {
       const error = problem.status >= 500 ? 'server_error' : 'invalid_request';
       sendOAuthError(req, res, views, { status: problem.status, error, description: problem.detail ?? problem.title, title: problem.title, code: problem.code });

@@ -48,13 +48,17 @@ export function createUsersRepo(db: Db, realmId: string) {
       }),
     rolesOf: async (userId: string) =>
       (await db.userRole.findMany({ where: { realmId, userId }, include: { role: true } })).map((r) => r.role.name),
+    /** Sets (or replaces) the user's argon2id hash. */
+    setPasswordHash: (userId: string, hash: string) =>
+      db.passwordCredential.upsert({ where: { realmId_userId: { realmId, userId } }, create: { realmId, userId, hash }, update: { hash } }),
+    /** Marks the email verified only while the account still has this address (it may have changed since the mail). */
+    markEmailVerified: async (userId: string, email: string) =>
+      (await db.user.updateMany({ where: { realmId, id: userId, email: email.toLowerCase() }, data: { emailVerified: true } })).count === 1,
     // User management (src/modules/users/user-admin.service.ts).
     update: (id: string, changes: UserChanges) => db.user.update({ where: { realmId_id: { realmId, id } }, data: changes }),
     /** Deletes the user; credentials, consents, roles and mailed tokens go with it (ON DELETE CASCADE). */
     remove: async (id: string) => (await db.user.deleteMany({ where: { realmId, id } })).count > 0,
     hasPassword: async (userId: string) => (await db.passwordCredential.count({ where: { realmId, userId } })) > 0,
-    setPasswordHash: (userId: string, hash: string) =>
-      db.passwordCredential.upsert({ where: { realmId_userId: { realmId, userId } }, create: { realmId, userId, hash }, update: { hash } }),
     /**
      * Users whose email or name contains `text` (case-insensitive), in id order after `cursor`.
      * ILIKE with an explicit escape character: `%` and `_` in the text match only themselves.
