@@ -5,10 +5,11 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { canSendMail, type Config } from '../config/config.js';
-import { problems } from '../http/problem.js';
+import { ProblemError, problems } from '../http/problem.js';
 import { parseOrThrow, text } from '../http/validate.js';
 import type { Actor } from '../modules/audit/actor.js';
 import { emailAddress } from '../modules/users/email-address.js';
+import type { UserView } from '../modules/users/users.service.js';
 import type { RealmServices } from '../services.js';
 
 const lowerUuid = () => z.uuid().transform((s) => s.toLowerCase());
@@ -25,6 +26,20 @@ const listQuery = z
 
 /** Routes without a body take none: an empty or absent body, or `{}`. */
 const noBody = z.object({}).strict();
+
+/**
+ * The verification mail for a changed address. The change is already committed: a 429 from the
+ * mail limits (too many mails from this caller or realm) must not turn it into an error that a
+ * client would retry, so the answer stays 200 and the mail can be asked for again later
+ * (POST /users/{id}/email-verifications).
+ */
+async function sendVerification(realm: RealmServices, user: UserView, meta: Actor) {
+  try {
+    await realm.emailVerification.send(user, meta);
+  } catch (err) {
+    if (!(err instanceof ProblemError && err.status === 429)) throw err;
+  }
+}
 
 export interface UsersRouteDeps {
   config: Readonly<Config>;
@@ -58,7 +73,7 @@ export function usersRoutes(router: Router, { config, actor, realmServices }: Us
     const realm = await realmServices(req, res);
     const result = await realm.userAdmin.update(id(req), req.body, actor(req, res));
     if (!result) throw problems.notFound('user');
-    // TODO(h/pages): realm.emailVerification.send(result.user, actor(req, res)) when result.emailChanged.
+    if (result.emailChanged && !result.user.emailVerified) await sendVerification(realm, result.user, actor(req, res));
     res.json(result.user);
   });
   router.delete(`${base}/:id`, async (req, res) => {
@@ -82,7 +97,7 @@ export function usersRoutes(router: Router, { config, actor, realmServices }: Us
     const user = await realm.userAdmin.passwordSetupTarget(id(req));
     if (!user) throw problems.notFound('user');
     if (!canSendMail(config)) throw problems.conflict('mail_not_configured', 'A set-password mail needs mail: set SMTP_URL (and MAIL_FROM) first.');
-    // TODO(h/pages): await realm.passwordSetup.send(user, actor(req, res));
+    await realm.passwordSetup.send(user, actor(req, res));
     res.status(202).end();
   });
 }

@@ -6,11 +6,12 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unique } from '../support/builders.js';
-import { useGatehouse } from '../support/gatehouse.js';
+import { Browser } from '../support/browser.js';
+import { useGatehouseWithSmtp } from '../support/smtp.js';
 import { bearer, buildDeveloper, expectProblem } from './support.js';
 import { buildManagedRealm, createUser, expectTokensDead, expectTokensWork, PASSWORD, signedIn, tryLogin, type ManagedRealm } from './users-support.js';
 
-const gh = useGatehouse();
+const { gh, smtp } = useGatehouseWithSmtp();
 let key: string;
 let realm: ManagedRealm;
 
@@ -50,13 +51,23 @@ describe('PATCH /users/{id}', () => {
     expect(event?.data).toEqual({ fields: ['email', 'emailVerified'], emailVerified: false });
     expect(JSON.stringify(event)).not.toContain(email.toLowerCase());
 
-    const verified = await api().patch(users(`/${user.id}`)).set(bearer(key)).send({ email: `${unique('v')}@example.com`, emailVerified: true });
-    expect(verified.body).toMatchObject({ emailVerified: true });
+    // The new address gets a verification mail; its link verifies it.
+    const mail = await smtp().waitFor(email.toLowerCase());
+    const browser = new Browser(gh().url);
+    const confirm = await browser.navigate(mail.links.find((l) => l.includes('/email/verify?token='))!);
+    expect((await browser.submit(confirm, '/email/verify')).status).toBe(200);
+    expect((await api().get(users(`/${user.id}`)).set(bearer(key))).body).toMatchObject({ email: email.toLowerCase(), emailVerified: true });
+
+    // An address the administrator marks verified in the same call needs no mail.
+    const trusted = `${unique('v')}@example.com`;
+    const verified = await api().patch(users(`/${user.id}`)).set(bearer(key)).send({ email: trusted, emailVerified: true });
+    expect(verified.body).toMatchObject({ email: trusted, emailVerified: true });
 
     const other = await createUser(gh(), key, realm.name);
     const taken = await api().patch(users(`/${user.id}`)).set(bearer(key)).send({ email: other.email.toUpperCase() });
     expectProblem(taken, 409, 'email_taken');
     expect((await api().get(users(`/${user.id}`)).set(bearer(key))).body).toEqual(verified.body);
+    expect(smtp().to(trusted)).toEqual([]);
   });
 
   it('disabling signs the user out everywhere; enabling lets them sign in again', async () => {
@@ -173,9 +184,21 @@ describe('POST /users/{id}/sessions/revoke', () => {
 });
 
 describe('POST /users/{id}/password-setup', () => {
-  it('is 202 for a user without a password, 409 password_exists or user_disabled otherwise', async () => {
-    const without = await createUser(gh(), key, realm.name, { password: undefined });
-    expect((await api().post(users(`/${without.id}/password-setup`)).set(bearer(key))).status).toBe(202);
+  it('mails a user without a password a link that sets one, and they sign in with it', async () => {
+    const invited = await createUser(gh(), key, realm.name, { password: undefined });
+    expect((await api().post(users(`/${invited.id}/password-setup`)).set(bearer(key))).status).toBe(202);
+    const mail = await smtp().waitFor(invited.email);
+    const browser = new Browser(gh().url);
+    const form = await browser.navigate(mail.links.find((l) => l.includes(`/realms/${realm.name}/password/set?token=`))!);
+    expect(form.status).toBe(200);
+    const done = await browser.submit(form, '/password/set', { password: 'my own first passphrase', confirm: 'my own first passphrase' });
+    expect(done.status).toBe(200);
+    expect((await tryLogin(gh(), realm, { credentials: { email: invited.email, password: 'my own first passphrase' } })).outcome).toBe('signed-in');
+    // Now they have a password: no second invitation.
+    expectProblem(await api().post(users(`/${invited.id}/password-setup`)).set(bearer(key)), 409, 'password_exists');
+  });
+
+  it('is 409 password_exists or user_disabled for users it cannot help', async () => {
     const withPassword = await createUser(gh(), key, realm.name);
     expectProblem(await api().post(users(`/${withPassword.id}/password-setup`)).set(bearer(key)), 409, 'password_exists');
     const disabled = await createUser(gh(), key, realm.name, { password: undefined });

@@ -82,7 +82,7 @@ const update = defineCommand({
     const { runtime, realm } = await openRealm(open, values.realm);
     const result = await realm.userAdmin.update((await findUser(realm, ref!)).id, changes, CLI_ACTOR);
     if (!result) throw new ProblemError(404, 'user_not_found', 'Not found', `No user "${ref}".`);
-    // TODO(h/pages): if (result.emailChanged) await realm.emailVerification.send(result.user, CLI_ACTOR);
+    if (result.emailChanged && !result.user.emailVerified) await realm.emailVerification.send(result.user, CLI_ACTOR);
     if (disable) noteLocalSignOut(runtime);
     printUser(result.user, values.json);
   },
