@@ -6,23 +6,10 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { canSendMail, type Config } from '../config/config.js';
 import { ProblemError, problems } from '../http/problem.js';
-import { parseOrThrow, text } from '../http/validate.js';
+import { parseOrThrow } from '../http/validate.js';
 import type { Actor } from '../modules/audit/actor.js';
-import { emailAddress } from '../modules/users/email-address.js';
-import type { UserView } from '../modules/users/users.service.js';
+import { listUsersQuery, type UserView } from '../modules/users/users.service.js';
 import type { RealmServices } from '../services.js';
-
-const lowerUuid = () => z.uuid().transform((s) => s.toLowerCase());
-
-/** `email`: one exact address; `q`: part of an email or name. Bounded, single-valued, one or the other. */
-const listQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: lowerUuid().optional(),
-    email: emailAddress().optional(),
-    q: text().trim().min(1).max(100).optional(),
-  })
-  .refine((o) => o.email === undefined || o.q === undefined, { message: 'Use either email or q, not both.', path: ['q'] });
 
 /** Routes without a body take none: an empty or absent body, or `{}`. */
 const noBody = z.object({}).strict();
@@ -53,7 +40,7 @@ export function usersRoutes(router: Router, { config, actor, realmServices }: Us
   const location = (req: Request, userId: string) => `/api/v1/realms/${String(req.params.realm)}/users/${userId}`;
 
   router.get(base, async (req, res) => {
-    const q = parseOrThrow(listQuery, req.query);
+    const q = parseOrThrow(listUsersQuery, req.query);
     // One row more than asked for tells whether a next page exists, so the last page has no cursor.
     const users = await (await realmServices(req, res)).users.list(q.limit + 1, q.cursor, { email: q.email, q: q.q });
     const data = users.slice(0, q.limit);

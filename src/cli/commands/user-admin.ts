@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { User } from '../../generated/prisma/client.js';
 import { ProblemError } from '../../http/problem.js';
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
-import { toUserView, type UserView } from '../../modules/users/users.service.js';
+import { listUsersQuery, type UserView } from '../../modules/users/users.service.js';
+import { parseOrThrow } from '../../http/validate.js';
 import type { RealmServices } from '../../services.js';
 import { defineCommand, jsonOption, UsageError, type Runtime } from '../command.js';
 import { note, print, printFields, printJson, printTable } from '../output.js';
@@ -153,13 +154,9 @@ const search = defineCommand({
     json: jsonOption,
   },
   async run({ values, open }) {
-    if (values.email !== undefined && values.q !== undefined) throw new UsageError('use either --email or --q, not both', 'user search');
-    const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new UsageError('--limit must be a whole number from 1 to 200', 'user search');
-    const q = values.q?.trim();
-    if (q !== undefined && (!q || q.length > 100)) throw new UsageError('--q takes 1 to 100 characters', 'user search');
+    const query = parseOrThrow(listUsersQuery, { email: values.email, q: values.q, limit: values.limit });
     const { realm } = await openRealm(open, values.realm);
-    const users = values.email !== undefined ? [await realm.scope.users.findByEmail(values.email.trim())].filter((u) => u !== null).map(toUserView) : await realm.users.list(limit, undefined, { q });
+    const users = await realm.users.list(query.limit, undefined, { email: query.email, q: query.q });
     if (values.json) return printJson(users);
     printTable(['id', 'email', 'name', 'state'], users.map((u) => [u.id, u.email, u.name ?? '', u.disabled ? 'disabled' : u.emailVerified ? 'verified' : 'unverified']));
   },

@@ -19,6 +19,19 @@ export const createUserSchema = z
   })
   .strict();
 
+/**
+ * A page of users (GET /users, `gatehouse user search`): `email`, one exact address; `q`, part of
+ * an email or name. Bounded, single-valued (a repeated parameter is an array: refused), one or the other.
+ */
+export const listUsersQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.uuid().transform((s) => s.toLowerCase()).optional(),
+    email: emailAddress().optional(),
+    q: text().trim().min(1).max(100).optional(),
+  })
+  .refine((o) => o.email === undefined || o.q === undefined, { message: 'Use either email or q, not both.', path: ['q'] });
+
 export type CreateUserInput = z.input<typeof createUserSchema>;
 
 export interface UserView {
