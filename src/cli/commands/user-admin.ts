@@ -34,10 +34,17 @@ async function openRealm(open: () => Promise<Runtime>, name: string) {
   return { runtime, realm: runtime.services.forRealm(await findRealm(runtime, name)) };
 }
 
-/** Said when a sign-out could not reach the servers' sessions (in-memory stores). */
-function noteLocalSignOut(runtime: Runtime) {
-  if (runtime.stores.kind === 'memory') note("note: REDIS_URL is not set, so running servers' sessions were not reached; a deleted or disabled user is still refused at their next refresh or userinfo call.");
+/** The realm and the user USER names in it. */
+async function openUser(open: () => Promise<Runtime>, realmName: string, ref: string) {
+  const opened = await openRealm(open, realmName);
+  return { ...opened, user: await findUser(opened.realm, ref) };
 }
+
+/** Said when a sign-out could not reach the servers' sessions (in-memory stores). */
+function noteLocalSignOut(runtime: Runtime, after: string) {
+  if (runtime.stores.kind === 'memory') note(`note: REDIS_URL is not set, so sessions on running servers were not reached; ${after}`);
+}
+const REFUSED_LATER = 'the user is refused at their next refresh or userinfo call.';
 
 function printUser(user: UserView, json?: boolean) {
   if (json) return printJson(user);
@@ -80,11 +87,11 @@ const update = defineCommand({
       ...(disable !== undefined ? { disabled: disable } : {}),
     };
     if (!Object.keys(changes).length) throw new UsageError('nothing to change: give at least one flag', 'user update');
-    const { runtime, realm } = await openRealm(open, values.realm);
-    const result = await realm.userAdmin.update((await findUser(realm, ref!)).id, changes, CLI_ACTOR);
+    const { runtime, realm, user } = await openUser(open, values.realm, ref!);
+    const result = await realm.userAdmin.update(user.id, changes, CLI_ACTOR);
     if (!result) throw new ProblemError(404, 'user_not_found', 'Not found', `No user "${ref}".`);
     if (result.emailChanged && !result.user.emailVerified) await realm.emailVerification.send(result.user, CLI_ACTOR);
-    if (disable) noteLocalSignOut(runtime);
+    if (disable) noteLocalSignOut(runtime, REFUSED_LATER);
     printUser(result.user, values.json);
   },
 });
@@ -97,10 +104,9 @@ const remove = defineCommand({
   positionals: [USER],
   options: { realm: realmOption },
   async run({ values, args: [ref], open }) {
-    const { runtime, realm } = await openRealm(open, values.realm);
-    const user = await findUser(realm, ref!);
+    const { runtime, realm, user } = await openUser(open, values.realm, ref!);
     await realm.userAdmin.remove(user.id, CLI_ACTOR);
-    noteLocalSignOut(runtime);
+    noteLocalSignOut(runtime, REFUSED_LATER);
     print(`deleted ${user.id}`);
   },
 });
@@ -116,10 +122,9 @@ const setPassword = defineCommand({
   async run({ values, args: [ref], open }) {
     const password = await readPassword(values, 'user set-password');
     if (password === undefined) throw new UsageError('give the password with --password-stdin (or --password)', 'user set-password');
-    const { runtime, realm } = await openRealm(open, values.realm);
-    const user = await findUser(realm, ref!);
+    const { runtime, realm, user } = await openUser(open, values.realm, ref!);
     await realm.userAdmin.setPassword(user.id, { password }, CLI_ACTOR);
-    noteLocalSignOut(runtime);
+    noteLocalSignOut(runtime, 'sessions made with the old password stay signed in there (use the API to sign the user out).');
     print(`password set for ${user.id}`);
   },
 });
@@ -132,11 +137,10 @@ const revokeSessions = defineCommand({
   positionals: [USER],
   options: { realm: realmOption },
   async run({ values, args: [ref], open }) {
-    const { runtime, realm } = await openRealm(open, values.realm);
+    const { runtime, realm, user } = await openUser(open, values.realm, ref!);
     if (runtime.stores.kind === 'memory') {
       throw new ProblemError(409, 'redis_required', 'Conflict', "REDIS_URL is not set: sessions live in each server's memory, out of this command's reach. Use POST /api/v1/realms/{realm}/users/{id}/sessions/revoke on the server.");
     }
-    const user = await findUser(realm, ref!);
     await realm.userAdmin.revokeSessions(user.id, CLI_ACTOR);
     print(`signed out ${user.id} everywhere`);
   },
