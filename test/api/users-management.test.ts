@@ -70,6 +70,14 @@ describe('PATCH /users/{id}', () => {
     expect(smtp().to(trusted)).toEqual([]);
   });
 
+  it('after an email change the user signs in with the new address, not the old one', async () => {
+    const user = await createUser(gh(), key, realm.name);
+    const email = `${unique('moved')}@example.com`;
+    await api().patch(users(`/${user.id}`)).set(bearer(key)).send({ email, emailVerified: true }).expect(200);
+    expect((await tryLogin(gh(), realm, { credentials: { email: user.email, password: PASSWORD } })).outcome).toBe('refused');
+    expect((await tryLogin(gh(), realm, { credentials: { email, password: PASSWORD } })).outcome).toBe('signed-in');
+  });
+
   it('disabling signs the user out everywhere; enabling lets them sign in again', async () => {
     const user = await createUser(gh(), key, realm.name);
     const { tokens, browser } = await signedIn(gh(), realm, user);
