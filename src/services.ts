@@ -19,6 +19,7 @@ import { createArtifactProtector } from './stores/artifact-protection.js';
 import type { Stores } from './stores/stores.js';
 import { createMailLimits } from './modules/mail/mail-limits.js';
 import { createAccountServices } from './modules/account-mail/account-services.js';
+import { createUserAdminService } from './modules/users/user-admin.service.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -50,6 +51,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         /** Every session, grant and token of an account (sign out everywhere). */
         sessions: createAccountSessions(stores.artifacts, realm.id, protector),
         ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions: createAccountSessions(stores.artifacts, realm.id, protector) }),
+        /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
+        userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions: createAccountSessions(stores.artifacts, realm.id, protector), masterKey: config.masterKey }),
       };
     },
   };

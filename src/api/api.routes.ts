@@ -1,13 +1,10 @@
 // /api/v1: the management REST API. JSON in and out; errors are application/problem+json.
 import express, { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { ProblemError, problems } from '../http/problem.js';
-import { parseOrThrow } from '../http/validate.js';
 import { actorFromRequest } from '../modules/audit/actor.js';
 import { actorName, apiAuth, authorizedRealm, principalOf } from './api-auth.js';
-
-const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.uuid().optional() });
+import { usersRoutes } from './users.routes.js';
 
 /**
  * A path that exists answers other methods with 405 and the methods it has in `Allow` (RFC 9110
@@ -96,22 +93,7 @@ export function apiRoutes({ config, services }: AppDeps): Router {
     res.json(app);
   });
 
-  router.get('/realms/:realm/users', async (req, res) => {
-    const q = parseOrThrow(pageQuery, req.query);
-    // One row more than asked for tells whether a next page exists, so the last page has no cursor.
-    const users = await (await realmServices(req, res)).users.list(q.limit + 1, q.cursor);
-    const data = users.slice(0, q.limit);
-    res.json({ data, nextCursor: users.length > q.limit ? data.at(-1)?.id : null });
-  });
-  router.post('/realms/:realm/users', async (req, res) => {
-    const user = await (await realmServices(req, res)).users.create(req.body, actor(req, res));
-    res.status(201).location(`/api/v1/realms/${String(req.params.realm)}/users/${user.id}`).json(user);
-  });
-  router.get('/realms/:realm/users/:id', async (req, res) => {
-    const user = await (await realmServices(req, res)).users.get(String(req.params.id));
-    if (!user) throw problems.notFound('user');
-    res.json(user);
-  });
+  usersRoutes(router, { config, actor, realmServices });
 
   router.get('/realms/:realm/resources', async (req, res) => {
     res.json({ data: await (await realmServices(req, res)).apiResources.list() });

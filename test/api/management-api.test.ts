@@ -195,7 +195,7 @@ describe('with a platform key', () => {
     const cases: Array<[string, string, string]> = [
       ['DELETE', '/realms', 'GET, POST, HEAD, OPTIONS'],
       ['PUT', '/realms/:realm', 'GET, PATCH, HEAD, OPTIONS'],
-      ['DELETE', '/realms/:realm/users/:user', 'GET, HEAD, OPTIONS'],
+      ['PUT', '/realms/:realm/users/:user', 'GET, PATCH, DELETE, HEAD, OPTIONS'],
       ['PATCH', '/realms/:realm/resources', 'GET, POST, HEAD, OPTIONS'],
     ];
     for (const [method, path, allow] of cases) {

@@ -217,6 +217,36 @@ describe('gatehouse CLI', { timeout: 60_000 }, () => {
     expect(noRealm.stderr).toContain('No realm named "missing"');
   });
 
+  // Seven spawns: more time than the others on a busy machine.
+  it('manages a user: search, update, set-password, revoke-sessions (needs REDIS_URL), delete', { timeout: 120_000 }, async () => {
+    const [found, weak] = await Promise.all([
+      gatehouse(['user', 'search', '--realm', 'acme', '--q', 'JO@', '--json']),
+      gatehouse(['user', 'set-password', 'jo@example.com', '--realm', 'acme', '--password-stdin'], 'short\n'),
+    ]);
+    expect(found.code, found.stderr).toBe(0);
+    const [jo] = JSON.parse(found.stdout) as Array<{ id: string; email: string }>;
+    expect(jo).toMatchObject({ email: 'jo@example.com' });
+    expectRefused(weak, 'validation_failed');
+    expect(weak.stderr).toMatch(/^ {2}password: Use at least 8 characters/m);
+
+    const updated = await gatehouse(['user', 'update', 'JO@example.com', '--realm', 'acme', '--name', 'Jo', '--disable', '--json']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ id: jo!.id, name: 'Jo', disabled: true });
+    const [password, revoked] = await Promise.all([
+      gatehouse(['user', 'set-password', jo!.id, '--realm', 'acme', '--password-stdin'], 'a long enough password\n'),
+      gatehouse(['user', 'revoke-sessions', 'jo@example.com', '--realm', 'acme']),
+    ]);
+    expect(password.code, password.stderr).toBe(0);
+    expect(password.stdout).toBe(`password set for ${jo!.id}\n`);
+    // Without REDIS_URL the sessions of a running server live in its memory, out of the CLI's reach.
+    if (process.env.REDIS_URL) expect(revoked.stdout).toBe(`signed out ${jo!.id} everywhere\n`);
+    else expectRefused(revoked, 'redis_required');
+
+    const deleted = await gatehouse(['user', 'delete', 'jo@example.com', '--realm', 'acme']);
+    expect(deleted.stdout).toBe(`deleted ${jo!.id}\n`);
+    expectRefused(await gatehouse(['user', 'delete', jo!.id, '--realm', 'acme']), 'user_not_found');
+  });
+
   it('rotates signing keys: new kids, when they sign, and how long the old ones stay published', async () => {
     const [text, json] = await Promise.all([
       gatehouse(['keys', 'rotate', '--realm', 'acme']),

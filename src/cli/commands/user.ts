@@ -1,34 +1,14 @@
-// gatehouse user create: a user of one realm.
-import { createInterface } from 'node:readline';
+// gatehouse user create (here) and update | delete | set-password | revoke-sessions | search
+// (user-admin.ts): the users of one realm.
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
 import type { RealmServices } from '../../services.js';
-import { defineCommand, jsonOption, UsageError, type CommandGroup, type OptionSpec } from '../command.js';
+import { defineCommand, jsonOption, type CommandGroup } from '../command.js';
 import { print, printJson } from '../output.js';
+import { passwordOptions, readPassword } from '../password-input.js';
 import { findRealm } from '../runtime.js';
+import { userAdminCommands } from './user-admin.js';
 
-export const passwordOptions = {
-  password: { type: 'string', value: 'PASSWORD', help: 'initial password (visible to ps and shell history: prefer --password-stdin)' },
-  'password-stdin': { type: 'boolean', help: 'read the password from standard input (one line)' },
-} as const satisfies Record<string, OptionSpec>;
-
-async function readFirstLine(): Promise<string> {
-  const lines = createInterface({ input: process.stdin, terminal: false });
-  try {
-    for await (const line of lines) return line;
-    return '';
-  } finally {
-    lines.close();
-  }
-}
-
-/** The password from --password or --password-stdin, or undefined (a user who cannot sign in with one yet). */
-export async function readPassword(values: { password?: string; 'password-stdin'?: boolean }, command: string) {
-  if (values.password !== undefined && values['password-stdin']) throw new UsageError('use either --password or --password-stdin, not both', command);
-  if (!values['password-stdin']) return values.password;
-  const password = await readFirstLine();
-  if (!password) throw new UsageError('--password-stdin: standard input is empty', command);
-  return password;
-}
+export { passwordOptions, readPassword };
 
 /** Creates the user and prints its id (or the user as JSON). */
 export async function createUser(realm: RealmServices, input: { email: string; password?: string; name?: string; emailVerified?: boolean }, json?: boolean) {
@@ -57,4 +37,4 @@ const create = defineCommand({
   },
 });
 
-export const userCommands: CommandGroup = { name: 'user', summary: 'users of a realm', commands: [create] };
+export const userCommands: CommandGroup = { name: 'user', summary: 'users of a realm', commands: [create, ...userAdminCommands] };

@@ -1,4 +1,5 @@
 // Users of one realm. Built per realm: every query's key starts with the realm id.
+import { Prisma, type User } from '../../generated/prisma/client.js';
 import type { Db } from '../../db/types.js';
 
 export interface NewUser {
@@ -9,6 +10,19 @@ export interface NewUser {
   familyName?: string | null;
   passwordHash?: string;
 }
+
+/** Profile and state an administrator may change (src/modules/users/user-admin.service.ts). */
+export interface UserChanges {
+  email?: string;
+  emailVerified?: boolean;
+  name?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  disabled?: boolean;
+}
+
+/** `text` for a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createUsersRepo(db: Db, realmId: string) {
   return {
@@ -40,6 +54,28 @@ export function createUsersRepo(db: Db, realmId: string) {
     /** Marks the email verified only while the account still has this address (it may have changed since the mail). */
     markEmailVerified: async (userId: string, email: string) =>
       (await db.user.updateMany({ where: { realmId, id: userId, email: email.toLowerCase() }, data: { emailVerified: true } })).count === 1,
+    // User management (src/modules/users/user-admin.service.ts).
+    update: (id: string, changes: UserChanges) => db.user.update({ where: { realmId_id: { realmId, id } }, data: changes }),
+    /** Deletes the user; credentials, consents, roles and mailed tokens go with it (ON DELETE CASCADE). */
+    remove: async (id: string) => (await db.user.deleteMany({ where: { realmId, id } })).count > 0,
+    hasPassword: async (userId: string) => (await db.passwordCredential.count({ where: { realmId, userId } })) > 0,
+    /**
+     * Users whose email or name contains `text` (case-insensitive), in id order after `cursor`.
+     * ILIKE with an explicit escape character: `%` and `_` in the text match only themselves.
+     * A substring match cannot use an index; a page is bounded by `take`, and realms large enough
+     * for that to matter would add a pg_trgm index.
+     */
+    search: ({ text, take, cursor }: { text: string; take: number; cursor?: string }) => {
+      const pattern = `%${likeLiteral(text)}%`;
+      const after = cursor ? Prisma.sql`AND "id" > ${cursor}::uuid` : Prisma.empty;
+      return db.$queryRaw<User[]>`
+        SELECT * FROM "User"
+        WHERE "realmId" = ${realmId}::uuid
+          AND ("email" ILIKE ${pattern} ESCAPE '\\' OR "name" ILIKE ${pattern} ESCAPE '\\')
+          ${after}
+        ORDER BY "id" ASC
+        LIMIT ${take}`;
+    },
   };
 }
 

@@ -19,6 +19,19 @@ export const createUserSchema = z
   })
   .strict();
 
+/**
+ * A page of users (GET /users, `gatehouse user search`): `email`, one exact address; `q`, part of
+ * an email or name. Bounded, single-valued (a repeated parameter is an array: refused), one or the other.
+ */
+export const listUsersQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.uuid().transform((s) => s.toLowerCase()).optional(),
+    email: emailAddress().optional(),
+    q: text().trim().min(1).max(100).optional(),
+  })
+  .refine((o) => o.email === undefined || o.q === undefined, { message: 'Use either email or q, not both.', path: ['q'] });
+
 export type CreateUserInput = z.input<typeof createUserSchema>;
 
 export interface UserView {
@@ -60,8 +73,14 @@ export function createUsersService(scope: RealmScope, passwords: PasswordHasher)
       const user = await scope.users.findById(id).catch(() => null);
       return user ? toUserView(user) : null;
     },
-    async list(take: number, cursor?: string) {
-      return (await scope.users.list({ take, cursor })).map(toUserView);
+    /** A page of users in id order; `email`: only that address (exact, any case); `q`: email or name containing it. */
+    async list(take: number, cursor?: string, filter: { email?: string; q?: string } = {}) {
+      if (filter.email !== undefined) {
+        const user = await scope.users.findByEmail(filter.email);
+        return user && (!cursor || user.id > cursor) ? [toUserView(user)] : [];
+      }
+      const users = filter.q !== undefined ? await scope.users.search({ text: filter.q, take, cursor }) : await scope.users.list({ take, cursor });
+      return users.map(toUserView);
     },
   };
 }
