@@ -1,11 +1,11 @@
 // /api/v1: the management REST API. JSON in and out; errors are application/problem+json.
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
 import { ProblemError, problems } from '../http/problem.js';
 import { parseOrThrow } from '../http/validate.js';
 import { actorFromRequest } from '../modules/audit/actor.js';
 import { actorName, apiAuth, authorizedRealm, principalOf } from './api-auth.js';
+import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 
 const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.uuid().optional() });
 
@@ -34,7 +34,8 @@ function allowOnlyDefinedMethods(router: Router): void {
   }
 }
 
-export function apiRoutes({ config, services }: AppDeps): Router {
+export function apiRoutes(deps: AuthRoutesDeps): Router {
+  const { config, services } = deps;
   const router = Router();
   // Answers carry client secrets, API keys and personal data: never stored by a cache (RFC 9111 §5.2.2.5).
   router.use((_req, res, next) => {
@@ -52,6 +53,7 @@ export function apiRoutes({ config, services }: AppDeps): Router {
     }
     next();
   });
+  router.use('/realms/:realm', authRoutes(deps));
 
   const actor = (req: Request, res: Response) => actorFromRequest(req, actorName(principalOf(res)));
   const realmServices = async (req: Request, res: Response) => services.forRealm(await authorizedRealm(services, principalOf(res), String(req.params.realm)));
