@@ -94,7 +94,10 @@ export async function mintTokens(realm: RealmProvider, req: Request, res: Respon
   let idToken: string | undefined;
   if (oidcScopes.includes('openid')) {
     const oidcScope = grant.getOIDCScopeFiltered(new Set(oidcScopes));
-    const token = new provider.IdToken({ ...(await account.claims('id_token', oidcScope, {}, [])), sub: account.accountId, amr: input.amr, auth_time: authTime }, { ctx });
+    const token = new provider.IdToken({ ...(await account.claims('id_token', oidcScope, {}, [])), sub: account.accountId }, { ctx });
+    // How and when the user authenticated (OIDC Core §2): not scope claims, so never masked.
+    token.set('amr', input.amr);
+    token.set('auth_time', authTime);
     // conformIdTokenClaims (provider-factory.ts): with an access token for userinfo, profile claims
     // are fetched there, and the ID token carries only what scope openid gives (OIDC Core §5.4).
     (token as typeof token & { scope: string }).scope = resourceServer ? oidcScope : 'openid';

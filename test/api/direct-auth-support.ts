@@ -1,0 +1,68 @@
+// Helpers for the direct authentication API tests: a realm with a directAuth app, a realm key,
+// calls to /api/v1/realms/{realm}/auth/*, and an openid-client configuration for the app so
+// the minted tokens are checked by a strict, certified relying-party library.
+import request from 'supertest';
+import { expect } from 'vitest';
+import { mailSealContext } from '../../src/modules/mail/mail-outbox.js';
+import { createSealer } from '../../src/security/encryption.js';
+import { buildApp, buildRealm, unique } from '../support/builders.js';
+import type { TestGatehouse } from '../support/gatehouse.js';
+import { discover } from '../support/relying-party.js';
+import { bearer, buildRealmKey } from './support.js';
+
+export const REDIRECT = 'http://localhost:8080/cb';
+export const PASSWORD = 'correct horse battery staple';
+
+/** A realm, its key, and a confidential first-party app with directAuth on (plus its openid-client configuration). */
+export async function buildDirectRealm(gh: TestGatehouse, appOverrides: Record<string, unknown> = {}) {
+  const realm = await buildRealm(gh);
+  const { key } = await buildRealmKey(gh, realm);
+  const { app, clientSecret } = await buildApp(gh, realm, { firstParty: true, directAuth: true, ...appOverrides });
+  const issuer = `${gh.config.baseUrl}/realms/${realm.name}`;
+  const client = await discover(issuer, app.clientId, clientSecret);
+  return { realm, key, app, clientSecret: clientSecret ?? '', issuer, client };
+}
+
+export type DirectRealm = Awaited<ReturnType<typeof buildDirectRealm>>;
+
+export const newEmail = () => `${unique('user')}@example.com`;
+
+/** POST /api/v1/realms/{realm}{path} with the realm's key. */
+export function post(gh: TestGatehouse, r: { realm: { name: string }; key: string }, path: string, body?: unknown) {
+  const req = request(gh.url).post(`/api/v1/realms/${r.realm.name}${path}`).set(bearer(r.key));
+  return body === undefined ? req : req.send(body as object);
+}
+
+export async function signUp(gh: TestGatehouse, r: DirectRealm, over: Record<string, unknown> = {}) {
+  const email = newEmail();
+  const res = await post(gh, r, '/auth/sign-up', { clientId: r.app.clientId, email, password: PASSWORD, name: 'Ada Direct', ...over });
+  expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status: 201 });
+  return { email, location: res.headers.location as string, user: res.body.user as { id: string; email: string; emailVerified: boolean }, tokens: res.body.tokens as Tokens };
+}
+
+export interface Tokens {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope: string;
+}
+
+/** The newest mail queued for `to`, opened like the mail worker opens it. */
+export async function lastMail(gh: TestGatehouse, to: string): Promise<{ template: string; data: Record<string, string> } | undefined> {
+  const row = await gh.prisma.mailMessage.findFirst({ where: { to: to.toLowerCase() }, orderBy: { createdAt: 'desc' } });
+  if (!row?.sealedData) return undefined;
+  const data = JSON.parse(createSealer(gh.config.masterKey, 'mail-outbox').open(row.sealedData, mailSealContext(row.id))) as Record<string, string>;
+  return { template: row.template, data };
+}
+
+/** Audit events of a realm with this action (the audit writer batches: waits for the flush). */
+export async function auditEvents(gh: TestGatehouse, realmId: string, action: string, atLeast = 1) {
+  for (let i = 0; i < 50; i++) {
+    const events = await gh.prisma.auditEvent.findMany({ where: { realmId, action }, orderBy: { createdAt: 'asc' } });
+    if (events.length >= atLeast) return events;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return gh.prisma.auditEvent.findMany({ where: { realmId, action } });
+}
