@@ -35,7 +35,11 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const provider = await pool.get(realm.name);
     if (!provider) throw problems.notFound('realm');
     const actor = { actor: actorName(principalOf(res)), ip: endUserIp ?? null, userAgent: req.get('user-agent') ?? null, requestId: req.id };
-    return { realm: services.forRealm(realm), provider, actor, req, res };
+    const rebuildProvider = () => {
+      pool.evict(realm.name);
+      return pool.get(realm.name);
+    };
+    return { realm: services.forRealm(realm), provider, rebuildProvider, actor, req, res };
   }
 
   router.post('/auth/sign-up', async (req, res) => {

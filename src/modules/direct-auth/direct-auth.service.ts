@@ -47,6 +47,8 @@ export const directAuthProblems = {
 export interface DirectCall {
   realm: RealmServices;
   provider: RealmProvider;
+  /** The realm's provider built afresh (after a change this instance has not heard of yet). */
+  rebuildProvider: () => Promise<RealmProvider | undefined>;
   actor: Actor;
   req: Request;
   res: Response;
@@ -82,9 +84,14 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
   }
 
   async function tokensFor(call: DirectCall, app: App, userId: string, amr: string[], ask: TokenAsk): Promise<TokenResponse> {
-    const minted = await mintTokens(call.provider, call.req, call.res, { app, userId, amr, ...ask });
-    // The provider is rebuilt on every app change: one that does not know the app yet is a
-    // moment behind the database, not a bad request.
+    const input = { app, userId, amr, ...ask };
+    let minted = await mintTokens(call.provider, call.req, call.res, input);
+    // Every app change rebuilds the provider; one that does not know the app yet is a moment
+    // behind the database (e.g. an app made by the CLI without Redis to announce it): rebuild once.
+    if (!minted.ok && minted.reason === 'unknown_client') {
+      const fresh = await call.rebuildProvider();
+      minted = fresh ? await mintTokens(fresh, call.req, call.res, input) : minted;
+    }
     if (!minted.ok && minted.reason === 'unknown_client') throw problems.unavailable();
     if (!minted.ok && minted.reason === 'invalid_resource') throw directAuthProblems.invalidResource();
     if (!minted.ok) throw directAuthProblems.invalidCredentials();

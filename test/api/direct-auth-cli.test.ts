@@ -1,0 +1,70 @@
+// `gatehouse app create --direct-auth` and `gatehouse app update`, run as a child process the way
+// an operator runs them, against a running Gatehouse's database: the same rule as the API
+// (confidential first-party apps only), and the app then signs users in through the direct API.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildRealm } from '../support/builders.js';
+import { useGatehouse } from '../support/gatehouse.js';
+import { buildRealmKey } from './support.js';
+import { newEmail, PASSWORD, post } from './direct-auth-support.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const gh = useGatehouse();
+let realm: Awaited<ReturnType<typeof buildRealm>>;
+let key: string;
+
+beforeAll(async () => {
+  realm = await buildRealm(gh());
+  ({ key } = await buildRealmKey(gh(), realm));
+});
+
+function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = {
+    PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false',
+    DATABASE_URL: gh().databaseUrl, MASTER_KEY: gh().config.masterKey.toString('base64'), DATA_DIR: gh().config.dataDir,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('gatehouse app --direct-auth', () => {
+  it('creates a direct-auth app that signs users in, refuses a public one, and turns it off with update', async () => {
+    const base = ['app', 'create', '--realm', realm.name, '--name', 'Backend', '--redirect-uri', 'http://localhost:8080/cb'];
+    const [made, spa] = await Promise.all([
+      gatehouse([...base, '--type', 'web', '--first-party', '--direct-auth', '--json']),
+      gatehouse([...base, '--type', 'spa', '--first-party', '--direct-auth']),
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const app = JSON.parse(made.stdout) as { clientId: string; directAuth: boolean };
+    expect(app.directAuth).toBe(true);
+    expect({ code: spa.code, stdout: spa.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(spa.stderr).toMatch(/direct_auth_not_allowed/);
+
+    const email = newEmail();
+    const up = await post(gh(), { realm, key }, '/auth/sign-up', { clientId: app.clientId, email, password: PASSWORD });
+    expect(up.status).toBe(201);
+
+    const off = await gatehouse(['app', 'update', '--realm', realm.name, '--client-id', app.clientId, '--no-direct-auth', '--json']);
+    expect(off.code, off.stderr).toBe(0);
+    expect((JSON.parse(off.stdout) as { directAuth: boolean }).directAuth).toBe(false);
+    expect((await post(gh(), { realm, key }, '/auth/sign-in', { clientId: app.clientId, email, password: PASSWORD })).body.code).toBe('direct_auth_disabled');
+
+    const [thirdParty, missing] = await Promise.all([
+      gatehouse(['app', 'update', '--realm', realm.name, '--client-id', app.clientId, '--third-party', '--direct-auth']),
+      gatehouse(['app', 'update', '--realm', realm.name, '--client-id', 'app_missing', '--direct-auth']),
+    ]);
+    expect(thirdParty.code).toBe(1);
+    expect(thirdParty.stderr).toMatch(/direct_auth_not_allowed/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/app_not_found/);
+  });
+});
