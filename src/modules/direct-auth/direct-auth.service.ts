@@ -22,14 +22,16 @@ import { consume } from '../../http/rate-limit.js';
 import type { RealmProvider } from '../../oidc/provider-factory.js';
 import { passwordProblems } from '../../security/password-policy.js';
 import type { PasswordHasher } from '../../security/passwords.js';
-import type { RealmServices } from '../../services.js';
+import type { RealmServices, Services } from '../../services.js';
 import type { Stores } from '../../stores/stores.js';
+import type { RealmScope } from '../../realms/realm-scope.js';
 import type { Config } from '../../config/config.js';
 import type { Actor } from '../audit/actor.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { createDeviceTokens } from '../auth/device-tokens.js';
 import { toUserView } from '../users/users.service.js';
+import { createEmailVerificationService } from '../email-verification/email-verification.service.js';
 import { KNOWN_USER_SCOPES } from './direct-auth.schemas.js';
 import { mintTokens, type TokenResponse } from './token-mint.js';
 
@@ -61,8 +63,8 @@ export interface TokenAsk {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createDirectAuthService(deps: { config: Readonly<Config>; stores: Stores; passwords: PasswordHasher; throttle: LoginThrottle; auditWriter: AuditWriter }) {
-  const { config, stores, passwords, throttle, auditWriter } = deps;
+export function createDirectAuthService(deps: { config: Readonly<Config>; stores: Stores; services: Services; passwords: PasswordHasher; throttle: LoginThrottle; auditWriter: AuditWriter }) {
+  const { config, stores, services, passwords, throttle, auditWriter } = deps;
   const signUpPerIp = stores.rateLimiter({ keyPrefix: 'direct-sign-up-ip', points: config.signUpPerIpPerHour, durationSeconds: 3600 });
   const deviceTokens = createDeviceTokens(config.masterKey);
 
@@ -98,6 +100,10 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
     return minted.tokens;
   }
 
+  /** The realm's email verification service bound to transaction `tx`. */
+  const verificationIn = (tx: RealmScope, call: DirectCall) =>
+    createEmailVerificationService({ scope: tx, config, mailOutbox: services.mailOutbox, mailLimits: services.mailLimits, userTokens: services.userTokens, passwords, sessions: call.realm.sessions });
+
   const audit = (call: DirectCall, action: string, target: string | null, data: Record<string, string>) =>
     auditWriter.write(call.realm.scope.realm.id, { ...call.actor, action, target, data });
 
@@ -119,13 +125,15 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
         user = await call.realm.scope.inTransaction(async (tx) => {
           const created = await tx.users.create({ email: input.email, name: input.name ?? null, passwordHash });
           await tx.audit.append({ ...call.actor, action: 'user.signed_up', target: `user:${created.id}`, data: { clientId: app.clientId, via: 'direct_auth' } });
+          // The verification mail is queued in the sign-up's own transaction (issue 8: the outbox
+          // row lands with its cause, or neither does).
+          await verificationIn(tx, call).send(created, call.actor);
           return created;
         });
       } catch (err) {
         if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw problems.conflict('email_taken', 'A user with this email already exists in this realm.');
         throw err;
       }
-      await call.realm.emailVerification.send(user, call.actor);
       // A realm that requires a verified email signs nobody in before verification, sign-up included.
       const tokens = call.realm.scope.settings.requireVerifiedEmail ? null : await tokensFor(call, app, user.id, ['pwd'], input);
       return { user: toUserView(user), tokens };
