@@ -21,6 +21,9 @@ export interface AuthRoutesDeps extends AppDeps {
 const invalidRedirectUri = () => new ProblemError(400, 'invalid_redirect_uri', 'Invalid redirect URI', 'redirectUri must be one of the app\'s registered redirect URIs, exactly.', [{ path: 'redirectUri', code: 'invalid_redirect_uri', message: 'not registered for this app' }]);
 const invalidCode = () => new ProblemError(400, 'invalid_code', 'Invalid code', 'The code is unknown, used, expired, or was issued to another app.', [{ path: 'code', code: 'invalid_code', message: 'not usable' }]);
 
+/** RFC 6749 §5.1: token responses carry Cache-Control: no-store (set for all of /api/v1) and Pragma: no-cache. */
+const noCache = (res: Response) => res.setHeader('Pragma', 'no-cache');
+
 /** Mounted with mergeParams under /realms/:realm. */
 const realmParam = (req: Request) => String((req.params as Record<string, string>).realm);
 
@@ -45,12 +48,15 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.post('/auth/sign-up', async (req, res) => {
     const body = parseOrThrow(signUpSchema, req.body);
     const { user, tokens } = await direct.signUp(await callOf(req, res, body.endUserIp), body);
+    noCache(res);
     res.status(201).location(`/api/v1/realms/${realmParam(req)}/users/${user.id}`).json({ user, tokens });
   });
 
   router.post('/auth/sign-in', async (req, res) => {
     const body = parseOrThrow(signInSchema, req.body);
-    res.json(await direct.signIn(await callOf(req, res, body.endUserIp), body));
+    const tokens = await direct.signIn(await callOf(req, res, body.endUserIp), body);
+    noCache(res);
+    res.json(tokens);
   });
 
   // 202 for any address (no user enumeration); the link lands on the hosted confirm page, which
@@ -70,6 +76,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const body = parseOrThrow(magicLinkExchangeSchema, req.body);
     const tokens = await direct.exchangeMagicLink(await callOf(req, res), body);
     if (!tokens) throw invalidCode();
+    noCache(res);
     res.json(tokens);
   });
 

@@ -1,7 +1,8 @@
 // `gatehouse app create --direct-auth` and `gatehouse app update`, run as a child process the way
 // an operator runs them, against a running Gatehouse's database: the same rule as the API
 // (confidential first-party apps only), and the app then signs users in through the direct API.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRealm } from '../support/builders.js';
@@ -9,6 +10,7 @@ import { useGatehouse } from '../support/gatehouse.js';
 import { buildRealmKey } from './support.js';
 import { newEmail, PASSWORD, post } from './direct-auth-support.js';
 
+const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const gh = useGatehouse();
 let realm: Awaited<ReturnType<typeof buildRealm>>;
@@ -19,21 +21,20 @@ beforeAll(async () => {
   ({ key } = await buildRealmKey(gh(), realm));
 });
 
-function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = {
     PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false',
     DATABASE_URL: gh().databaseUrl, MASTER_KEY: gh().config.masterKey.toString('base64'), DATA_DIR: gh().config.dataDir,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    // A non-zero exit: execFile rejects with the exit code and what was printed.
+    const failed = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? null, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
 }
 
 describe('gatehouse app --direct-auth', () => {

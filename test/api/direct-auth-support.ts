@@ -8,6 +8,7 @@ import { createSealer } from '../../src/security/encryption.js';
 import { buildApp, buildRealm, unique } from '../support/builders.js';
 import type { TestGatehouse } from '../support/gatehouse.js';
 import { discover } from '../support/relying-party.js';
+import type { TokenResponse } from '../../src/modules/direct-auth/token-mint.js';
 import { bearer, buildRealmKey } from './support.js';
 
 export const REDIRECT = 'http://localhost:8080/cb';
@@ -37,17 +38,10 @@ export async function signUp(gh: TestGatehouse, r: DirectRealm, over: Record<str
   const email = newEmail();
   const res = await post(gh, r, '/auth/sign-up', { clientId: r.app.clientId, email, password: PASSWORD, name: 'Ada Direct', ...over });
   expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status: 201 });
-  return { email, location: res.headers.location as string, user: res.body.user as { id: string; email: string; emailVerified: boolean }, tokens: res.body.tokens as Tokens };
+  return { email, location: res.headers.location as string, user: res.body.user as { id: string; email: string; emailVerified: boolean }, tokens: res.body.tokens as TokenResponse };
 }
 
-export interface Tokens {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope: string;
-}
+export type { TokenResponse as Tokens } from '../../src/modules/direct-auth/token-mint.js';
 
 /** The newest mail queued for `to`, opened like the mail worker opens it. */
 export async function lastMail(gh: TestGatehouse, to: string): Promise<{ template: string; data: Record<string, string> } | undefined> {

@@ -93,7 +93,10 @@ describe('sign-in', () => {
     const res = await signIn(user.email);
     expect(res.status).toBe(200);
     const tokens = res.body as Tokens;
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect({ cache: res.headers['cache-control'], pragma: res.headers.pragma }).toEqual({ cache: 'no-store', pragma: 'no-cache' });
+    // Audited like a grant at /token (token.granted), by the app, for the user.
+    const granted = await auditEvents(gh(), r.realm.id, 'token.granted');
+    expect(granted.some((e) => e.target === `user:${user.id}` && e.actor === `app:${r.app.clientId}` && (e.data as { grantType?: string }).grantType === 'direct_auth')).toBe(true);
 
     const info = await oidc.fetchUserInfo(r.client, tokens.access_token, user.id);
     expect(info).toMatchObject({ sub: user.id, email: user.email, email_verified: false, name: 'Ada Direct' });
