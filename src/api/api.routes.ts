@@ -53,7 +53,10 @@ export function apiRoutes(deps: AuthRoutesDeps): Router {
     }
     next();
   });
-  router.use('/realms/:realm', authRoutes(deps));
+  // The direct authentication API (auth.routes.ts): same key and body rules, same 405s.
+  const auth = authRoutes(deps);
+  allowOnlyDefinedMethods(auth);
+  router.use('/realms/:realm', auth);
 
   const actor = (req: Request, res: Response) => actorFromRequest(req, actorName(principalOf(res)));
   const realmServices = async (req: Request, res: Response) => services.forRealm(await authorizedRealm(services, principalOf(res), String(req.params.realm)));

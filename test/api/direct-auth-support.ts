@@ -51,12 +51,12 @@ export async function lastMail(gh: TestGatehouse, to: string): Promise<{ templat
   return { template: row.template, data };
 }
 
-/** Audit events of a realm with this action (the audit writer batches: waits for the flush). */
-export async function auditEvents(gh: TestGatehouse, realmId: string, action: string, atLeast = 1) {
-  for (let i = 0; i < 50; i++) {
-    const events = await gh.prisma.auditEvent.findMany({ where: { realmId, action }, orderBy: { createdAt: 'asc' } });
-    if (events.length >= atLeast) return events;
+/** Audit events of a realm with this action, once `until` holds (the audit writer batches: waits for its flush). */
+export async function auditEvents(gh: TestGatehouse, realmId: string, action: string, until: (events: { target: string | null; actor: string; data: unknown }[]) => boolean = (e) => e.length > 0) {
+  let events = await gh.prisma.auditEvent.findMany({ where: { realmId, action }, orderBy: { createdAt: 'asc' } });
+  for (let i = 0; i < 50 && !until(events); i++) {
     await new Promise((r) => setTimeout(r, 50));
+    events = await gh.prisma.auditEvent.findMany({ where: { realmId, action }, orderBy: { createdAt: 'asc' } });
   }
-  return gh.prisma.auditEvent.findMany({ where: { realmId, action } });
+  return events;
 }
