@@ -141,6 +141,14 @@ describe('sign-in', () => {
     expectProblem(await signIn(user.email, PASSWORD, { scope: 'openid orders:read' }), 400, 'invalid_scope');
   });
 
+  it('an app that may not refresh gets no refresh token, and no offline_access in its scope', async () => {
+    const { app } = await buildApp(gh(), r.realm, { firstParty: true, directAuth: true, grantTypes: ['authorization_code'] });
+    const res = await post(gh(), r, '/auth/sign-in', { clientId: app.clientId, email: user.email, password: PASSWORD, scope: 'openid email offline_access' });
+    expect(res.status).toBe(200);
+    expect(res.body.refresh_token).toBeUndefined();
+    expect(res.body.scope).toBe('openid email');
+  });
+
   it('answers an unknown email, a wrong password and a disabled user alike: 401 invalid_credentials, same body', async () => {
     const disabled = await buildUser(gh(), r.realm);
     await gh().prisma.user.update({ where: { realmId_id: { realmId: r.realm.id, id: disabled.id } }, data: { disabled: true } });

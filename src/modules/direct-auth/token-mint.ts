@@ -49,7 +49,9 @@ export async function mintTokens(realm: RealmProvider, req: Request, res: Respon
   const ctx = provider.createContext(req, res) as unknown as KoaContextWithOIDC;
   const oidc = new provider.OIDCContext(ctx);
   Object.defineProperty(ctx, 'oidc', { value: oidc });
-  const scopes = (input.scope ?? defaultScopes(input.app)).split(' ').filter(Boolean);
+  const mayRefresh = client.grantTypeAllowed('refresh_token');
+  // offline_access asks for a refresh token (OIDC Core §11): not granted to an app that may not refresh.
+  const scopes = [...new Set((input.scope ?? defaultScopes(input.app)).split(' ').filter((s) => s && (mayRefresh || s !== 'offline_access')))];
   (oidc as { params?: Record<string, unknown> }).params = { grant_type: DIRECT_GRANT, scope: scopes.join(' '), ...(input.resource ? { resource: input.resource } : {}) };
   oidc.entity('Client', client);
 
@@ -82,7 +84,7 @@ export async function mintTokens(realm: RealmProvider, req: Request, res: Respon
 
   // Like oidc-provider's default issueRefreshToken: the app may refresh and asked for offline_access.
   let refreshToken: string | undefined;
-  if (client.grantTypeAllowed('refresh_token') && scopes.includes('offline_access')) {
+  if (mayRefresh && scopes.includes('offline_access')) {
     const rt = new provider.RefreshToken({
       accountId: account.accountId, amr: input.amr, authTime, client, grantId, gty: DIRECT_GRANT, rotations: 0,
       scope: [...oidcScopes, ...resourceScopes].join(' '), ...(input.resource ? { resource: input.resource } : {}),
