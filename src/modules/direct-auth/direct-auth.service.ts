@@ -94,7 +94,7 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
       const fresh = await call.rebuildProvider();
       minted = fresh ? await mintTokens(fresh, call.req, call.res, input) : minted;
     }
-    if (!minted.ok && minted.reason === 'unknown_client') throw problems.unavailable();
+    if (!minted.ok && minted.reason === 'unknown_client') throw Object.assign(problems.unavailable(), { retryAfterSeconds: 1 });
     if (!minted.ok && minted.reason === 'invalid_resource') throw directAuthProblems.invalidResource();
     if (!minted.ok) throw directAuthProblems.invalidCredentials();
     return minted.tokens;
