@@ -33,6 +33,8 @@ import { demoRoutes } from './demo/demo.routes.js';
 import { DEMO_REALM, DEMO_USER } from './demo/demo.seed.js';
 import { canonicalHost } from './http/canonical-host.js';
 import { landingPage } from './http/landing.js';
+import { createAccountPages } from './modules/account-mail/account-pages.js';
+import { canSendMail } from './config/config.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -74,7 +76,9 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   realm.post('/token', tokenLimits.perIp);
   realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views), pendingAdmission(stores, views));
   realm.post(ROUTES.pushed_authorization_request, parRateLimit(stores, config.par), pendingAdmission(stores, views));
-  realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle }));
+  const accountPages = createAccountPages({ views, csrf, services: deps.services, config, stores });
+  realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle, mailAvailable: canSendMail(config), extend: accountPages.interaction }));
+  realm.use(accountPages.landing);
   realm.use(endpointGuard(views));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.
   realm.use((req, res) => {

@@ -19,6 +19,7 @@ import { openAuditWriter, type AuditWriter } from './modules/audit/audit-writer.
 import { createGracefulClose } from './graceful-close.js';
 import type { PrismaClient } from './db/types.js';
 import type { ProviderPool } from './realms/provider-pool.js';
+import { startMailWorker } from './modules/mail/mail-worker.js';
 
 export interface Gatehouse {
   config: Readonly<Config>;
@@ -90,11 +91,12 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.port === 0 ? `http://127.0.0.1:${port}` : config.baseUrl;
+    const mailWorker = startMailWorker({ config, prisma, logger });
     return {
       config, url, logger, prisma, stores, services, pool, auditWriter,
       async close() {
         // Requests first: they still need the database, the stores and the audit writer.
-        await closeServer(opts.shutdownGraceMs);
+        await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs)]);
         await auditWriter.close();
         await runtime.close();
       },

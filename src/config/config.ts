@@ -104,6 +104,12 @@ export const envSchema = z.object({
   RATE_LIMIT_MAIL_PER_REALM: z.coerce.number().int().min(1).default(2000),
   /** Accounts one source address may sign up per hour per realm (hosted page and direct API with endUserIp). */
   RATE_LIMIT_SIGN_UP_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** How often the mail worker looks for due messages in the outbox. */
+  MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
+  /** Delivery attempts (outages, temporary SMTP errors) before a message is marked failed. */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  /** Wait before the first retry; doubled after each failed attempt, at most one hour. */
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -138,6 +144,8 @@ export interface Config {
   mail: { smtpUrl?: string; from: string; devOutbox: boolean };
   mailLimits: { perAddressPerHour: number; perSourcePerHour: number; perRealmPerHour: number };
   signUpPerIpPerHour: number;
+  /** The outbox worker (src/modules/mail/mail-worker.ts). */
+  mailWorker: { intervalMs: number; maxAttempts: number; retryBaseMs: number };
 }
 
 /** Whether this deployment can deliver mail (an SMTP server, or the development outbox). */
@@ -211,5 +219,6 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     mail: Object.freeze({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, devOutbox: !env.SMTP_URL && env.NODE_ENV !== 'production' }),
     mailLimits: Object.freeze({ perAddressPerHour: env.RATE_LIMIT_MAIL_PER_ADDRESS, perSourcePerHour: env.RATE_LIMIT_MAIL_PER_IP, perRealmPerHour: env.RATE_LIMIT_MAIL_PER_REALM }),
     signUpPerIpPerHour: env.RATE_LIMIT_SIGN_UP_PER_IP,
+    mailWorker: Object.freeze({ intervalMs: env.MAIL_WORKER_INTERVAL_MS, maxAttempts: env.MAIL_MAX_ATTEMPTS, retryBaseMs: env.MAIL_RETRY_BASE_MS }),
   });
 }

@@ -29,7 +29,8 @@ export async function seedDemo({ config, services, logger }: { config: Readonly<
   if (existing) return followBaseUrl(services, existing, config.baseUrl, logger);
   const actor = { actor: 'system' };
   try {
-    const realm = await services.realms.create({ name: DEMO_REALM, displayName: 'Demo' }, null, actor);
+    // Sign-up and magic links on, so a newcomer sees the account pages (the mail lands in the dev outbox).
+    const realm = await services.realms.create({ name: DEMO_REALM, displayName: 'Demo', signUp: 'enabled', magicLink: 'enabled' }, null, actor);
     const inRealm = services.forRealm(realm);
     // A public client with PKCE: the demo page is a relying party without a stored secret.
     await inRealm.apps.create({

@@ -26,23 +26,27 @@ export const CSRF_COOKIE_MAX_AGE_MS = 60 * 60 * 1000;
 const interactionPath = (req: Request) =>
   `/realms/${encodeURIComponent(String(req.params.realm))}/interaction/${encodeURIComponent(String(req.params.uid))}`;
 
-export function createCsrf(masterKey: Buffer, secure: boolean) {
+/**
+ * `cookie`: another cookie name and path, for forms outside an interaction (the account pages a
+ * mailed link opens, /realms/<realm>/...): their cookie is scoped to the realm's path instead.
+ */
+export function createCsrf(masterKey: Buffer, secure: boolean, cookie: { name: string; path: (req: Request) => string } = { name: COOKIE, path: interactionPath }) {
   const secretFor = (req: Request) => deriveKey(masterKey, `csrf:${String(req.params.realm)}`).toString('base64url');
   const baseOptions = { sameSite: 'lax', secure, httpOnly: true } as const;
   const csrf = doubleCsrf({
     getSecret: (req) => (req ? secretFor(req) : ''),
     getSessionIdentifier: (req) => `${String(req.params.realm)}:${String(req.params.uid ?? '')}`,
-    cookieName: COOKIE,
+    cookieName: cookie.name,
     cookieOptions: baseOptions,
     getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?.[CSRF_FIELD],
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   return {
     token: (req: Request, res: Response) =>
-      csrf.generateCsrfToken(req, res, { overwrite: false, cookieOptions: { ...baseOptions, path: interactionPath(req), maxAge: CSRF_COOKIE_MAX_AGE_MS } }),
+      csrf.generateCsrfToken(req, res, { overwrite: false, cookieOptions: { ...baseOptions, path: cookie.path(req), maxAge: CSRF_COOKIE_MAX_AGE_MS } }),
     /** Drops the interaction's cookie once its sign-in step is finished: its forms are spent. */
     clear: (req: Request, res: Response) => {
-      res.clearCookie(COOKIE, { ...baseOptions, path: interactionPath(req) });
+      res.clearCookie(cookie.name, { ...baseOptions, path: cookie.path(req) });
     },
     protect: csrf.doubleCsrfProtection,
   };

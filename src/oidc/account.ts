@@ -5,7 +5,8 @@ import type { UsersRepo } from '../modules/users/users.repo.js';
 import { databaseUnavailable } from '../db/unavailable.js';
 
 export const CLAIMS_BY_SCOPE = {
-  openid: ['sub'],
+  // amr (OpenID Connect Core §2, RFC 8176): how the user signed in ('pwd', or 'otp' for a magic link); ID token only.
+  openid: ['sub', 'amr'],
   profile: ['name', 'given_name', 'family_name', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],

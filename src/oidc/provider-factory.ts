@@ -24,6 +24,7 @@ import { cacheHeaders } from './cache-headers.js';
 import { enforceClientSecretAuth } from './client-auth.js';
 import type { TokenRateLimits } from './token-rate-limit.js';
 import { pinPublicOrigin } from './public-origin.js';
+import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -98,7 +99,8 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     },
     // Endpoint paths under the realm's issuer; discovery publishes them (OpenID Connect Discovery §3).
     routes: ROUTES,
-    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}` },
+    // policy: login, then verify_email when the realm requires verified emails, then consent.
+    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: interactionPolicyFor(scope) },
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },

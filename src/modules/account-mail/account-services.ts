@@ -4,13 +4,16 @@ import { createEmailVerificationService } from '../email-verification/email-veri
 import { createMagicLinksService } from '../magic-links/magic-links.service.js';
 import { createPasswordResetService } from '../password-reset/password-reset.service.js';
 import { createPasswordSetupService } from '../password-setup/password-setup.service.js';
+import { createSignUpService } from '../sign-up/sign-up.service.js';
 
 export function createAccountServices(deps: AccountDeps) {
   const passwordReset = createPasswordResetService(deps);
+  const emailVerification = createEmailVerificationService(deps);
   return {
-    emailVerification: createEmailVerificationService(deps),
+    emailVerification,
     passwordReset,
     magicLinks: createMagicLinksService(deps),
     passwordSetup: createPasswordSetupService(deps, passwordReset),
+    signUp: createSignUpService({ scope: deps.scope, passwords: deps.passwords, emailVerification, passwordReset }),
   };
 }

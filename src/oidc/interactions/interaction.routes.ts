@@ -1,7 +1,7 @@
 // Hosted sign-in pages for one realm's interactions (mounted at /realms/:realm/interaction).
 // GET shows the page the provider's prompt asks for; POSTs finish the prompt and hand control
 // back to oidc-provider, which continues the authorization request. Works without JavaScript.
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Csrf } from '../../http/csrf.js';
 import type { Views } from '../../http/views.js';
@@ -17,7 +17,14 @@ export interface InteractionDeps {
   csrf: Csrf;
   passwords: PasswordHasher;
   throttle: LoginThrottle;
+  /** Whether mail can be sent (the login page's "Forgot password?"). */
+  mailAvailable?: boolean;
+  /** The account pages inside a sign-in (src/modules/account-mail/account-pages.ts): mounts their routes, returns the page of each extra prompt. */
+  extend?: (router: Router, withDetails: WithDetails) => Record<string, InteractionHandler>;
 }
+
+export type InteractionHandler = (req: Request, res: Response, details: Details) => Promise<void>;
+export type WithDetails = (handler: InteractionHandler, step?: string) => RequestHandler;
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -37,7 +44,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   // A stale, finished or foreign interaction (wrong cookie) is a friendly page, not a 500.
   // `step`: the prompt a form belongs to. A form posted for another step (a stale tab, the back
   // button) is not acted on: the browser is sent to the page of the step the sign-in is at.
-  const withDetails = (handler: (req: Request, res: Response, details: Details) => Promise<void>, step?: 'login' | 'consent') => async (req: Request, res: Response, next: NextFunction) => {
+  const withDetails: WithDetails = (handler, step) => async (req: Request, res: Response, next: NextFunction) => {
     const { provider } = realmOf(res);
     let details: Details;
     try {
@@ -57,7 +64,10 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
   };
 
+  const prompts = deps.extend?.(router, withDetails) ?? {};
   router.get('/:uid', withDetails(async (req, res, details) => {
+    const extra = prompts[details.prompt.name];
+    if (extra) return extra(req, res, details);
     if (details.prompt.name === 'login') return login.show(req, res, details);
     if (details.prompt.name === 'consent') return consent.show(req, res, details);
     renderPage(deps.views, res, 'error', { title: 'Unsupported step', message: 'This sign-in step is not supported.', code: details.prompt.name, requestId: req.id }, 400);

@@ -15,11 +15,12 @@ const loginForm = z.object({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createLoginHandler({ views, csrf, passwords, throttle }: InteractionDeps) {
+export function createLoginHandler({ views, csrf, passwords, throttle, mailAvailable }: InteractionDeps) {
   async function show(req: Request, res: Response, details: Details, error?: string, email?: string, status = 200, invalidFields: string[] = []) {
-    const { provider } = realmOf(res);
+    const { provider, scope } = realmOf(res);
     const client = await provider.Client.find(String(details.params.client_id));
     const base = `${req.baseUrl}/${details.uid}`;
+    const settings = scope.settings;
     renderPage(views, res, 'login', {
       clientName: client?.clientName ?? client?.clientId ?? 'the application',
       action: `${base}/login`,
@@ -29,6 +30,10 @@ export function createLoginHandler({ views, csrf, passwords, throttle }: Interac
       error,
       // Marked aria-invalid and tied to the error text (WCAG 2.2 §3.3.1).
       invalidFields,
+      // The account pages of this sign-in (src/modules/*/…routes.ts), each only when the realm offers it.
+      signUpUrl: settings.signUp === 'enabled' ? `${base}/sign-up` : undefined,
+      magicLinkUrl: settings.magicLink === 'enabled' ? `${base}/email-link` : undefined,
+      forgotUrl: mailAvailable === false ? undefined : `${base}/forgot-password`,
     }, status);
   }
 

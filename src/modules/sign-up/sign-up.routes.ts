@@ -1,0 +1,77 @@
+// The hosted sign-up page inside a sign-in (/realms/:realm/interaction/:uid/sign-up), offered
+// from the login page when the realm has signUp: 'enabled'. Limited per source address
+// (config.signUpPerIpPerHour, 429 + Retry-After: RFC 6585 §4), then "check your mail" whatever
+// the address (sign-up.service.ts says why).
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { consume } from '../../http/rate-limit.js';
+import { realmOf } from '../../realms/realm-resolver.js';
+import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
+import type { Details, WithDetails } from '../../oidc/interactions/interaction.routes.js';
+import { emailAddress } from '../users/email-address.js';
+import { anonymous, field, form, interactionUrl, limitedPage, message, realmServices, type AccountPagesDeps } from '../account-mail/page-kit.js';
+
+const signUpForm = z.object({
+  email: emailAddress(),
+  password: z.string().min(1, 'Choose a password.').max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+  name: z.string().trim().max(200, 'Use at most 200 characters.').refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Remove control characters.'),
+});
+
+interface FieldErrors {
+  email?: string;
+  password?: string[];
+  name?: string;
+}
+
+export function mountSignUp(router: Router, withDetails: WithDetails, deps: AccountPagesDeps) {
+  const { views, csrf, services, config, stores } = deps;
+  const perIp = stores.rateLimiter({ keyPrefix: 'sign-up-ip', points: config.signUpPerIpPerHour, durationSeconds: 3600 });
+  const enabled = (res: Response) => realmOf(res).scope.settings.signUp === 'enabled';
+  const notOffered = (res: Response) => message(views, res, 'Sign-up is not available', 'This service does not offer creating an account here.', undefined, 404);
+
+  async function show(req: Request, res: Response, details: Details, values: { email?: string; name?: string } = {}, errors: FieldErrors = {}, status = 200) {
+    const client = await realmOf(res).provider.Client.find(String(details.params.client_id));
+    views.send(res, 'sign-up', {
+      clientName: client?.clientName ?? client?.clientId ?? 'the application',
+      action: interactionUrl(req, details.uid, 'sign-up'),
+      backUrl: interactionUrl(req, details.uid),
+      csrfToken: csrf.token(req, res),
+      minLength: realmOf(res).scope.settings.passwordPolicy.minLength,
+      ...values,
+      errors,
+      error: Object.keys(errors).length ? 'Check the fields marked below.' : undefined,
+    }, status);
+  }
+
+  router.get('/:uid/sign-up', withDetails(async (req, res, details) => (enabled(res) ? show(req, res, details) : notOffered(res)), 'login'));
+  router.post('/:uid/sign-up', form, csrf.protect, withDetails(async (req, res, details) => {
+    if (!enabled(res)) return notOffered(res);
+    const values = { email: field(req.body, 'email'), name: field(req.body, 'name') };
+    const parsed = signUpForm.safeParse({ ...values, password: field(req.body, 'password') });
+    if (!parsed.success) {
+      const errors: FieldErrors = {};
+      for (const issue of parsed.error.issues) {
+        const path = String(issue.path[0]);
+        if (path === 'email') errors.email = 'Enter a valid email address.';
+        if (path === 'name') errors.name = issue.message;
+        if (path === 'password') errors.password = [issue.message];
+      }
+      return show(req, res, details, values, errors, 400);
+    }
+    const realm = realmOf(res).scope.realm;
+    const limit = await consume(perIp, `${realm.id}:${req.ip ?? 'unknown'}`);
+    if (!limit.ok) {
+      res.setHeader('Retry-After', String(limit.retryAfterSeconds));
+      return message(views, res, 'Too many sign-ups', `Too many accounts were created from your network. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, { href: interactionUrl(req, details.uid), text: 'Back to sign in' }, 429);
+    }
+    const { email, password, name } = parsed.data;
+    try {
+      const result = await realmServices(services, res).signUp.signUp({ email, password, name: name || undefined }, anonymous(req));
+      if (!result.ok) return show(req, res, details, values, { password: result.problems.map((p) => p.message) }, 400);
+    } catch (err) {
+      if (limitedPage(views, res, err, interactionUrl(req, details.uid))) return;
+      throw err;
+    }
+    message(views, res, 'Check your mail', [`We sent a message to ${email}. Open the link in it to verify your address, then sign in.`, 'No mail after a few minutes? Look in your spam folder.'], { href: interactionUrl(req, details.uid), text: 'Back to sign in' });
+  }, 'login'));
+}
