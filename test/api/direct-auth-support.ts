@@ -3,8 +3,6 @@
 // the minted tokens are checked by a strict, certified relying-party library.
 import request from 'supertest';
 import { expect } from 'vitest';
-import { mailSealContext } from '../../src/modules/mail/mail-outbox.js';
-import { createSealer } from '../../src/security/encryption.js';
 import { buildApp, buildRealm, unique } from '../support/builders.js';
 import type { TestGatehouse } from '../support/gatehouse.js';
 import { discover } from '../support/relying-party.js';
@@ -42,14 +40,6 @@ export async function signUp(gh: TestGatehouse, r: DirectRealm, over: Record<str
 }
 
 export type { TokenResponse as Tokens } from '../../src/modules/direct-auth/token-mint.js';
-
-/** The newest mail queued for `to`, opened like the mail worker opens it. */
-export async function lastMail(gh: TestGatehouse, to: string): Promise<{ template: string; data: Record<string, string> } | undefined> {
-  const row = await gh.prisma.mailMessage.findFirst({ where: { to: to.toLowerCase() }, orderBy: { createdAt: 'desc' } });
-  if (!row?.sealedData) return undefined;
-  const data = JSON.parse(createSealer(gh.config.masterKey, 'mail-outbox').open(row.sealedData, mailSealContext(row.id))) as Record<string, string>;
-  return { template: row.template, data };
-}
 
 /** Audit events of a realm with this action, once `until` holds (the audit writer batches: waits for its flush). */
 export async function auditEvents(gh: TestGatehouse, realmId: string, action: string, until: (events: { target: string | null; actor: string; data: unknown }[]) => boolean = (e) => e.length > 0) {
