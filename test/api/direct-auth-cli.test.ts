@@ -38,31 +38,35 @@ async function gatehouse(args: string[]): Promise<{ code: number | null; stdout:
 }
 
 describe('gatehouse app --direct-auth', () => {
-  it('creates a direct-auth app that signs users in, refuses a public one, and turns it off with update', async () => {
-    const base = ['app', 'create', '--realm', realm.name, '--name', 'Backend', '--redirect-uri', 'http://localhost:8080/cb'];
-    const [made, spa] = await Promise.all([
-      gatehouse([...base, '--type', 'web', '--first-party', '--direct-auth', '--json']),
+  // Two rounds of CLI runs side by side (each run starts Node and tsx): a generous timeout for a loaded machine.
+  it('creates a direct-auth app that signs users in, refuses a public one, and turns it off with update', { timeout: 60_000 }, async () => {
+    const base = ['app', 'create', '--realm', realm.name, '--name', 'Backend', '--redirect-uri', 'http://localhost:8080/cb', '--json'];
+    const [made, spa, plain] = await Promise.all([
+      gatehouse([...base, '--type', 'web', '--first-party', '--direct-auth']),
       gatehouse([...base, '--type', 'spa', '--first-party', '--direct-auth']),
+      gatehouse([...base, '--type', 'web', '--first-party']),
     ]);
     expect(made.code, made.stderr).toBe(0);
     const app = JSON.parse(made.stdout) as { clientId: string; directAuth: boolean };
     expect(app.directAuth).toBe(true);
     expect({ code: spa.code, stdout: spa.stdout }).toEqual({ code: 1, stdout: '' });
     expect(spa.stderr).toMatch(/direct_auth_not_allowed/);
+    expect(plain.code, plain.stderr).toBe(0);
+    const other = JSON.parse(plain.stdout) as { clientId: string; directAuth: boolean };
+    expect(other.directAuth).toBe(false);
 
     const email = newEmail();
-    const up = await post(gh(), { realm, key }, '/auth/sign-up', { clientId: app.clientId, email, password: PASSWORD });
-    expect(up.status).toBe(201);
+    expect((await post(gh(), { realm, key }, '/auth/sign-up', { clientId: app.clientId, email, password: PASSWORD })).status).toBe(201);
 
-    const off = await gatehouse(['app', 'update', '--realm', realm.name, '--client-id', app.clientId, '--no-direct-auth', '--json']);
+    const update = ['app', 'update', '--realm', realm.name];
+    const [off, thirdParty, missing] = await Promise.all([
+      gatehouse([...update, '--client-id', app.clientId, '--no-direct-auth', '--json']),
+      gatehouse([...update, '--client-id', other.clientId, '--third-party', '--direct-auth']),
+      gatehouse([...update, '--client-id', 'app_missing', '--direct-auth']),
+    ]);
     expect(off.code, off.stderr).toBe(0);
     expect((JSON.parse(off.stdout) as { directAuth: boolean }).directAuth).toBe(false);
     expect((await post(gh(), { realm, key }, '/auth/sign-in', { clientId: app.clientId, email, password: PASSWORD })).body.code).toBe('direct_auth_disabled');
-
-    const [thirdParty, missing] = await Promise.all([
-      gatehouse(['app', 'update', '--realm', realm.name, '--client-id', app.clientId, '--third-party', '--direct-auth']),
-      gatehouse(['app', 'update', '--realm', realm.name, '--client-id', 'app_missing', '--direct-auth']),
-    ]);
     expect(thirdParty.code).toBe(1);
     expect(thirdParty.stderr).toMatch(/direct_auth_not_allowed/);
     expect(missing.code).toBe(1);
