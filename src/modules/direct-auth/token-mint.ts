@@ -7,7 +7,7 @@
 // The provider needs a request context for its helpers; this one is made from the API request
 // (provider.createContext) and nothing is ever written to it.
 import type { Request, Response } from 'express';
-import type { Account, KoaContextWithOIDC } from 'oidc-provider';
+import type { Account, Client, KoaContextWithOIDC, ResourceServerInstance } from 'oidc-provider';
 import type { App } from '../../generated/prisma/client.js';
 import { createFindAccount } from '../../oidc/account.js';
 import type { RealmProvider } from '../../oidc/provider-factory.js';
@@ -42,77 +42,101 @@ export interface MintRequest {
 
 export type MintResult = { ok: true; tokens: TokenResponse } | { ok: false; reason: 'unknown_client' | 'unknown_account' | 'invalid_resource' };
 
-export async function mintTokens(realm: RealmProvider, req: Request, res: Response, input: MintRequest): Promise<MintResult> {
-  const { provider, scope } = realm;
-  const client = await provider.Client.find(input.app.clientId);
-  if (!client) return { ok: false, reason: 'unknown_client' };
-  const ctx = provider.createContext(req, res) as unknown as KoaContextWithOIDC;
-  const oidc = new provider.OIDCContext(ctx);
+/** A token request context of the realm's provider, made from the API request (nothing is written to it). */
+function contextFor(realm: RealmProvider, req: Request, res: Response, client: Client, params: Record<string, unknown>): KoaContextWithOIDC {
+  const ctx = realm.provider.createContext(req, res) as unknown as KoaContextWithOIDC;
+  const oidc = new realm.provider.OIDCContext(ctx);
   Object.defineProperty(ctx, 'oidc', { value: oidc });
-  const mayRefresh = client.grantTypeAllowed('refresh_token');
-  // offline_access asks for a refresh token (OIDC Core §11): not granted to an app that may not refresh.
-  const scopes = [...new Set((input.scope ?? defaultScopes(input.app)).split(' ').filter((s) => s && (mayRefresh || s !== 'offline_access')))];
-  (oidc as { params?: Record<string, unknown> }).params = { grant_type: DIRECT_GRANT, scope: scopes.join(' '), ...(input.resource ? { resource: input.resource } : {}) };
+  (oidc as { params?: Record<string, unknown> }).params = params;
   oidc.entity('Client', client);
+  return ctx;
+}
 
-  const account: Account | undefined = await createFindAccount(scope.users)(ctx, input.userId);
-  if (!account) return { ok: false, reason: 'unknown_account' };
-  oidc.entity('Account', account);
+/** What was granted: OIDC scopes, and the scopes of the one API resource asked for. */
+interface Granted {
+  grantId: string;
+  oidcScopes: string[];
+  resource?: { identifier: string; server: ResourceServerInstance; scopes: string[] };
+}
 
-  const resourceServer = input.resource ? await resourceServerFor(realm, ctx, input.resource, client.clientId) : undefined;
-  if (input.resource && !resourceServer) return { ok: false, reason: 'invalid_resource' };
-  const resourceScopes = resourceServer ? scopes.filter((s) => resourceServer.scopes.has(s)) : [];
-
-  // First-party apps only (apps.schemas.ts directAuthProblem): no consent to ask, as in grants.ts.
-  const grant = new provider.Grant({ accountId: account.accountId, clientId: client.clientId });
+/** The grant, saved through the realm's adapter (so the account index holds it). First-party apps only: no consent to ask, as in grants.ts. */
+async function saveGrant(ctx: KoaContextWithOIDC, accountId: string, scopes: string[], resource?: { identifier: string; server: ResourceServerInstance }): Promise<Granted> {
+  const { provider, client } = ctx.oidc;
+  const resourceScopes = resource ? scopes.filter((s) => resource.server.scopes.has(s)) : [];
   const oidcScopes = scopes.filter((s) => !resourceScopes.includes(s));
+  const grant = new provider.Grant({ accountId, clientId: client!.clientId });
   grant.addOIDCScope(oidcScopes.join(' '));
-  if (resourceServer && input.resource) grant.addResourceScope(input.resource, resourceScopes.join(' '));
-  const grantId = await grant.save();
-  oidc.entity('Grant', grant);
+  if (resource) grant.addResourceScope(resource.identifier, resourceScopes.join(' '));
+  ctx.oidc.entity('Grant', grant);
+  return { grantId: await grant.save(), oidcScopes, ...(resource ? { resource: { ...resource, scopes: resourceScopes } } : {}) };
+}
 
-  const authTime = Math.floor(Date.now() / 1000);
-  const at = new provider.AccessToken({ accountId: account.accountId, client, grantId, gty: DIRECT_GRANT });
-  if (resourceServer && input.resource) {
-    at.resourceServer = resourceServer;
-    at.scope = grant.getResourceScopeFiltered(input.resource, resourceScopes);
+async function issueAccessToken(ctx: KoaContextWithOIDC, accountId: string, granted: Granted) {
+  const { provider, client, grant } = ctx.oidc;
+  const at = new provider.AccessToken({ accountId, client: client!, grantId: granted.grantId, gty: DIRECT_GRANT });
+  if (granted.resource) {
+    // An RFC 9068 JWT for that API, as /token issues it (resources.ts).
+    at.resourceServer = granted.resource.server;
+    at.scope = grant!.getResourceScopeFiltered(granted.resource.identifier, granted.resource.scopes);
   } else {
-    at.scope = grant.getOIDCScopeFiltered(new Set(oidcScopes));
+    at.scope = grant!.getOIDCScopeFiltered(new Set(granted.oidcScopes));
   }
-  oidc.entity('AccessToken', at);
-  const accessToken = await at.save();
+  ctx.oidc.entity('AccessToken', at);
+  return { value: await at.save(), tokenType: at.tokenType, expiresIn: (at as typeof at & { expiration: number }).expiration, scope: at.scope ?? '' };
+}
 
-  // Like oidc-provider's default issueRefreshToken: the app may refresh and asked for offline_access.
-  let refreshToken: string | undefined;
-  if (mayRefresh && scopes.includes('offline_access')) {
-    const rt = new provider.RefreshToken({
-      accountId: account.accountId, amr: input.amr, authTime, client, grantId, gty: DIRECT_GRANT, rotations: 0,
-      scope: [...oidcScopes, ...resourceScopes].join(' '), ...(input.resource ? { resource: input.resource } : {}),
-    });
-    oidc.entity('RefreshToken', rt);
-    refreshToken = await rt.save();
-  }
+/** Like oidc-provider's default issueRefreshToken: the app may refresh and asked for offline_access. */
+async function issueRefreshToken(ctx: KoaContextWithOIDC, accountId: string, granted: Granted, amr: string[], authTime: number) {
+  const { provider, client } = ctx.oidc;
+  if (!client!.grantTypeAllowed('refresh_token') || !granted.oidcScopes.includes('offline_access')) return undefined;
+  const rt = new provider.RefreshToken({
+    accountId, amr, authTime, client: client!, grantId: granted.grantId, gty: DIRECT_GRANT, rotations: 0,
+    scope: [...granted.oidcScopes, ...(granted.resource?.scopes ?? [])].join(' '), ...(granted.resource ? { resource: granted.resource.identifier } : {}),
+  });
+  ctx.oidc.entity('RefreshToken', rt);
+  return rt.save();
+}
 
-  let idToken: string | undefined;
-  if (oidcScopes.includes('openid')) {
-    const oidcScope = grant.getOIDCScopeFiltered(new Set(oidcScopes));
-    const token = new provider.IdToken({ ...(await account.claims('id_token', oidcScope, {}, [])), sub: account.accountId }, { ctx });
-    // How and when the user authenticated (OIDC Core §2): not scope claims, so never masked.
-    token.set('amr', input.amr);
-    token.set('auth_time', authTime);
-    // conformIdTokenClaims (provider-factory.ts): with an access token for userinfo, profile claims
-    // are fetched there, and the ID token carries only what scope openid gives (OIDC Core §5.4).
-    (token as typeof token & { scope: string }).scope = resourceServer ? oidcScope : 'openid';
-    idToken = await token.issue({ use: 'idtoken' });
-  }
+/** Signed with the realm's keys (lib/models/id_token.js), as issueIdToken in grant_common.js does. */
+async function issueIdToken(ctx: KoaContextWithOIDC, account: Account, granted: Granted, amr: string[], authTime: number) {
+  if (!granted.oidcScopes.includes('openid')) return undefined;
+  const oidcScope = ctx.oidc.grant!.getOIDCScopeFiltered(new Set(granted.oidcScopes));
+  const token = new ctx.oidc.provider.IdToken({ ...(await account.claims('id_token', oidcScope, {}, [])), sub: account.accountId }, { ctx });
+  // How and when the user authenticated (OIDC Core §2): not scope claims, so never masked.
+  token.set('amr', amr);
+  token.set('auth_time', authTime);
+  // conformIdTokenClaims (provider-factory.ts): with an access token for userinfo, profile claims
+  // are fetched there, and the ID token carries only what scope openid gives (OIDC Core §5.4).
+  (token as typeof token & { scope: string }).scope = granted.resource ? oidcScope : 'openid';
+  return token.issue({ use: 'idtoken' });
+}
 
+export async function mintTokens(realm: RealmProvider, req: Request, res: Response, input: MintRequest): Promise<MintResult> {
+  const client = await realm.provider.Client.find(input.app.clientId);
+  if (!client) return { ok: false, reason: 'unknown_client' };
+  // offline_access asks for a refresh token (OIDC Core §11): not granted to an app that may not refresh.
+  const mayRefresh = client.grantTypeAllowed('refresh_token');
+  const scopes = [...new Set((input.scope ?? defaultScopes(input.app)).split(' ').filter((s) => s && (mayRefresh || s !== 'offline_access')))];
+  const ctx = contextFor(realm, req, res, client, { grant_type: DIRECT_GRANT, scope: scopes.join(' '), ...(input.resource ? { resource: input.resource } : {}) });
+
+  const account = await createFindAccount(realm.scope.users)(ctx, input.userId);
+  if (!account) return { ok: false, reason: 'unknown_account' };
+  ctx.oidc.entity('Account', account);
+  const server = input.resource ? await resourceServerFor(realm, ctx, input.resource, client.clientId) : undefined;
+  if (input.resource && !server) return { ok: false, reason: 'invalid_resource' };
+
+  const granted = await saveGrant(ctx, account.accountId, scopes, input.resource && server ? { identifier: input.resource, server } : undefined);
+  const authTime = Math.floor(Date.now() / 1000);
+  const at = await issueAccessToken(ctx, account.accountId, granted);
+  const refreshToken = await issueRefreshToken(ctx, account.accountId, granted, input.amr, authTime);
+  const idToken = await issueIdToken(ctx, account, granted, input.amr, authTime);
   // The realm's audit of token grants (provider-events.ts token.granted), as for /token.
-  provider.emit('grant.success', ctx);
+  realm.provider.emit('grant.success', ctx);
   return {
     ok: true,
     tokens: {
-      access_token: accessToken, token_type: at.tokenType, expires_in: at.expiration,
-      ...(refreshToken ? { refresh_token: refreshToken } : {}), ...(idToken ? { id_token: idToken } : {}), scope: at.scope ?? '',
+      access_token: at.value, token_type: at.tokenType, expires_in: at.expiresIn,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}), ...(idToken ? { id_token: idToken } : {}), scope: at.scope,
     },
   };
 }
