@@ -82,6 +82,14 @@ describe('sign-up', () => {
     const { email } = await signUp(gh(), r);
     expectProblem(await post(gh(), r, '/auth/sign-up', { clientId: r.app.clientId, email: email.toUpperCase(), password: PASSWORD }), 409, 'email_taken');
   });
+
+  it('two sign-ups with one address at once: one account, the other answer is 409 email_taken', async () => {
+    const email = newEmail();
+    const answers = await Promise.all([1, 2].map(() => post(gh(), r, '/auth/sign-up', { clientId: r.app.clientId, email, password: PASSWORD })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(await gh().prisma.user.count({ where: { email } })).toBe(1);
+    expect(await gh().prisma.mailMessage.count({ where: { to: email } })).toBe(1);
+  });
 });
 
 describe('sign-in', () => {
