@@ -85,8 +85,8 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
     }
   }
 
-  async function tokensFor(call: DirectCall, app: App, userId: string, amr: string[], ask: TokenAsk): Promise<TokenResponse> {
-    const input = { app, userId, amr, ...ask };
+  async function tokensFor(call: DirectCall, app: App, user: User, amr: string[], ask: TokenAsk): Promise<TokenResponse> {
+    const input = { app, user, amr, ...ask };
     let minted = await mintTokens(call.provider, call.req, call.res, input);
     // Every app change rebuilds the provider; one that does not know the app yet is a moment
     // behind the database (e.g. an app made by the CLI without Redis to announce it): rebuild once.
@@ -135,7 +135,7 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
         throw err;
       }
       // A realm that requires a verified email signs nobody in before verification, sign-up included.
-      const tokens = call.realm.scope.settings.requireVerifiedEmail ? null : await tokensFor(call, app, user.id, ['pwd'], input);
+      const tokens = call.realm.scope.settings.requireVerifiedEmail ? null : await tokensFor(call, app, user, ['pwd'], input);
       return { user: toUserView(user), tokens };
     },
 
@@ -158,7 +158,7 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
       // Told only to a caller that knows the password.
       if (call.realm.scope.settings.requireVerifiedEmail && !user.emailVerified) throw directAuthProblems.notVerified();
       audit(call, 'direct_sign_in.success', `user:${user.id}`, { clientId: app.clientId });
-      return tokensFor(call, app, user.id, ['pwd'], input);
+      return tokensFor(call, app, user, ['pwd'], input);
     },
 
     /** The tokens for a magic link's exchange code (magicLinks.exchange consumes it); null when the code is no good. */
@@ -167,7 +167,7 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
       await checkTokenAsk(call, input);
       const user = await call.realm.magicLinks.exchange(input.code, app.clientId, call.actor);
       // RFC 8176 has no method for "proved a mailbox"; the link is a one-time secret sent out of band.
-      return user ? tokensFor(call, app, user.id, ['otp'], input) : null;
+      return user ? tokensFor(call, app, user, ['otp'], input) : null;
     },
   };
 }
