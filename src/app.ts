@@ -35,6 +35,7 @@ import { canonicalHost } from './http/canonical-host.js';
 import { landingPage } from './http/landing.js';
 import { createAccountPages } from './modules/account-mail/account-pages.js';
 import { canSendMail } from './config/config.js';
+import { devMailRoutes } from './modules/mail/dev-mail.routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
   app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
+  if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));

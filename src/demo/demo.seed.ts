@@ -2,7 +2,7 @@
 // a whole sign-in work at /demo. Created once; at every later start the demo app's redirect URIs
 // are moved to the current BASE_URL (a restart on another PORT or BASE_URL keeps /demo working),
 // and the rest of an existing `demo` realm is left as it is.
-import type { Config } from '../config/config.js';
+import { canSendMail, type Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Services } from '../services.js';
 
@@ -29,8 +29,10 @@ export async function seedDemo({ config, services, logger }: { config: Readonly<
   if (existing) return followBaseUrl(services, existing, config.baseUrl, logger);
   const actor = { actor: 'system' };
   try {
-    // Sign-up and magic links on, so a newcomer sees the account pages (the mail lands in the dev outbox).
-    const realm = await services.realms.create({ name: DEMO_REALM, displayName: 'Demo', signUp: 'enabled', magicLink: 'enabled' }, null, actor);
+    // Sign-up and magic links on, so a newcomer sees the account pages; only where mail can go
+    // out (SMTP_URL, or the dev outbox): a realm refuses mail features otherwise.
+    const accountPages = canSendMail(config) ? ({ signUp: 'enabled', magicLink: 'enabled' } as const) : {};
+    const realm = await services.realms.create({ name: DEMO_REALM, displayName: 'Demo', ...accountPages }, null, actor);
     const inRealm = services.forRealm(realm);
     // A public client with PKCE: the demo page is a relying party without a stored secret.
     await inRealm.apps.create({

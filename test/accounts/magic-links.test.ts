@@ -41,6 +41,7 @@ describe('magic links', () => {
     expect(tokens.claims()).toMatchObject({ sub: user.id, amr: ['otp'] });
     expect(await oidc.fetchUserInfo(config, tokens.access_token, user.id)).toMatchObject({ email_verified: true });
 
+    expect(gh().logLines.join('\n')).not.toContain(new URL(link).searchParams.get('token')!);
     const again = await browser.navigate(link);
     expect(again.status).toBe(400);
     expect(textOf(again.html)).toContain('This link is no longer valid');

@@ -58,6 +58,9 @@ describe('forgot and reset password', () => {
     expect(reused.status).toBe(400);
     expect(textOf(reused.html)).toContain('This link is no longer valid');
 
+    // No log line holds the link's token (the request line logs the path only).
+    expect(gh().logLines.join('\n')).not.toContain(new URL(link).searchParams.get('token')!);
+
     // The new password works, the old one does not.
     const signedIn = await signIn(config, gh().url, { email: user.email, password: 'a brand new secret', redirectUri: REDIRECT });
     expect(signedIn.tokens.claims()?.sub).toBe(user.id);

@@ -55,6 +55,22 @@ describe('sign-up', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['user.signed_up', 'email_verification.sent', 'email_verification.completed']));
   });
 
+  it('verifies with the mailed code on the "check your mail" page; a wrong code or an address without one gets the same refusal', async () => {
+    const { config, realm } = await accountRealm(gh());
+    const email = `${unique('coder')}@example.com`;
+    const { answer, browser } = await signUp(gh(), config, { email, password: 'a long fresh password', name: '' });
+    const code = /\b(\d{6})\b/.exec((await smtp().waitFor(email)).text)![1]!;
+    const wrong = await browser.submit(answer, '/sign-up/verify', { code: code === '123456' ? '654321' : '123456' });
+    expect(wrong.status).toBe(400);
+    const nobody = await browser.submit(answer, '/sign-up/verify', { email: `${unique('nobody')}@example.com`, code: '123456' });
+    expect(nobody.status).toBe(400);
+    expect(textOf(nobody.html).replace(/\S+@example\.com/, 'ADDRESS')).toBe(textOf(wrong.html).replace(/\S+@example\.com/, 'ADDRESS'));
+    const right = await browser.submit(answer, '/sign-up/verify', { code });
+    expect(right.status).toBe(200);
+    expect(textOf(right.html)).toContain('Email verified');
+    expect((await gh().prisma.user.findFirstOrThrow({ where: { realmId: realm.id, email } })).emailVerified).toBe(true);
+  });
+
   it('answers an existing address exactly like a new one and leaves its password alone', async () => {
     const { config, realm } = await accountRealm(gh());
     const existing = await buildUser(gh(), realm);
@@ -116,6 +132,9 @@ describe('requireVerifiedEmail', () => {
     expect(garbage.status).toBe(400);
 
     const tokens = await finish(await browser.submit(wrong, '/verify-email', { code }));
+    const token = new URL(mail.links.find((l) => l.includes('/email/verify?token='))!).searchParams.get('token')!;
+    // Neither the code nor the link's token is in any log line.
+    expect(gh().logLines.filter((l) => l.includes(token) || new RegExp(`\\b${code}\\b`).test(l))).toEqual([]);
     expect(tokens.claims()?.sub).toBe(user.id);
     expect(await oidc.fetchUserInfo(config, tokens.access_token, user.id)).toMatchObject({ email_verified: true });
   });

@@ -21,6 +21,7 @@ describe('mail delivery through SMTP', () => {
     expect(mail.text).toContain('Hello Ada,');
     expect(mail.text).toContain('123456');
     expect(mail.links).toEqual([link]);
+    expect(mail.text).toContain(`:\n\n${link}\n\nOr enter this code`);
     expect(mail.html).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
     expect(mail.html).toContain('123456');
     expect(mail.headers['auto-submitted']).toBe('auto-generated');

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRealm, unique } from '../support/builders.js';
 import { useGatehouseWithSmtp } from '../support/smtp.js';
+import { createRealmScope } from '../../src/realms/realm-scope.js';
 import { enqueueMail, outboxRow, sampleLink, waitForStatus } from './support.js';
 
 describe('SMTP outage', () => {
@@ -36,6 +37,25 @@ describe('SMTP outage', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp().to(to)).toHaveLength(1);
     expect(gh().logLines.join('')).not.toContain(to);
+  });
+});
+
+describe('an instance that died mid-send', () => {
+  const { gh, smtp } = useGatehouseWithSmtp();
+
+  it('leaves its claimed message to be sent by another once the lease ends', async () => {
+    const realm = await buildRealm(gh());
+    const to = `${unique('orphan')}@example.com`;
+    // Queued and claimed in one transaction, as a crashed instance leaves it: one attempt
+    // counted, leased for a moment (the real lease is minutes).
+    const id = await gh().prisma.$transaction(async (tx) => {
+      const queued = await gh().services.mailOutbox.enqueue(createRealmScope(tx, realm, true), { to, template: 'password-changed', data: { name: null } });
+      await tx.mailMessage.update({ where: { id: queued }, data: { attempts: 1, nextAttemptAt: new Date(Date.now() + 300) } });
+      return queued;
+    });
+    await smtp().waitFor(to);
+    expect(await waitForStatus(gh(), id, 'sent')).toMatchObject({ attempts: 2, sealedData: null });
+    expect(smtp().to(to)).toHaveLength(1);
   });
 });
 

@@ -61,3 +61,18 @@ export const interactionUrl = (req: Request, uid: string, page?: string) => `${r
 
 /** Landing page paths under /realms/:realm. */
 export const realmUrl = (req: Request, path: string) => `/realms/${encodeURIComponent(String(req.params.realm))}/${path}`;
+
+/** The "enter your email" page of an interaction (forgot password, sign-in link); `page` is its path under the interaction. */
+export function emailFormPage(deps: Pick<AccountPagesDeps, 'views' | 'csrf'>, text: { page: string; title: string; intro: string; button: string }) {
+  return (req: Request, res: Response, uid: string, email = '', error?: string, status = 200) =>
+    deps.views.send(res, 'account-email-form', {
+      title: text.title,
+      intro: text.intro,
+      action: interactionUrl(req, uid, text.page),
+      backUrl: interactionUrl(req, uid),
+      buttonLabel: text.button,
+      csrfToken: deps.csrf.token(req, res),
+      email,
+      error,
+    }, status);
+}

@@ -12,7 +12,7 @@ import { isUnavailable } from '../../http/unavailable.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { isEmailAddress } from '../users/email-address.js';
 import { parseTarget } from './magic-links.service.js';
-import { anonymous, field, form, interactionUrl, limitedPage, linkInvalid, message, realmServices, realmUrl, tokenOf, type AccountPagesDeps } from '../account-mail/page-kit.js';
+import { anonymous, emailFormPage, field, form, interactionUrl, limitedPage, linkInvalid, message, realmServices, realmUrl, tokenOf, type AccountPagesDeps } from '../account-mail/page-kit.js';
 
 const AGAIN = 'Go back to the application and sign in again to get a new link.';
 
@@ -26,17 +26,12 @@ export function mountMagicLinkInteraction(router: Router, withDetails: WithDetai
   const { views, csrf, services } = deps;
   const enabled = (res: Response) => realmOf(res).scope.settings.magicLink === 'enabled';
   const notOffered = (res: Response) => message(views, res, 'Sign-in links are not available', 'This service does not send sign-in links.', undefined, 404);
-  const show = (req: Request, res: Response, uid: string, email = '', error?: string, status = 200) =>
-    views.send(res, 'account-email-form', {
-      title: 'Email me a sign-in link',
-      intro: 'Enter the email address of your account. We will mail you a link that signs you in here, in this browser.',
-      action: interactionUrl(req, uid, 'email-link'),
-      backUrl: interactionUrl(req, uid),
-      buttonLabel: 'Send sign-in link',
-      csrfToken: csrf.token(req, res),
-      email,
-      error,
-    }, status);
+  const show = emailFormPage(deps, {
+    page: 'email-link',
+    title: 'Email me a sign-in link',
+    intro: 'Enter the email address of your account. We will mail you a link that signs you in here, in this browser.',
+    button: 'Send sign-in link',
+  });
 
   router.get('/:uid/email-link', withDetails(async (req, res, details) => (enabled(res) ? show(req, res, details.uid) : notOffered(res)), 'login'));
   router.post('/:uid/email-link', form, csrf.protect, withDetails(async (req, res, details) => {

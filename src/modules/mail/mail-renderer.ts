@@ -25,7 +25,8 @@ export const isMailTemplate = (name: string): name is MailTemplate => (MAIL_TEMP
 
 export function createMailRenderer(cache: boolean) {
   const html = new Eta({ views: VIEWS_DIR, autoEscape: true, cache });
-  const plain = new Eta({ views: VIEWS_DIR, autoEscape: false, cache });
+  // autoTrim off: in plain text the line break after `<%= it.link %>` is part of the layout.
+  const plain = new Eta({ views: VIEWS_DIR, autoEscape: false, autoTrim: false, cache });
   return {
     render<T extends MailTemplate>(template: T, data: MailTemplates[T], context: MailContext): RenderedMail {
       const it = { ...data, ...context };

@@ -35,7 +35,10 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
     async send(mail) {
       await transporter.sendMail({
         from: mail.from,
-        to: mail.to,
+        // An address object and an explicit envelope: the stored address is one recipient, never
+        // a list nodemailer would split on commas.
+        to: { name: '', address: mail.to },
+        envelope: { from: mail.from.address, to: [mail.to] },
         subject: mail.subject,
         text: mail.text,
         html: mail.html,

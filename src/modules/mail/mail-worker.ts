@@ -42,7 +42,7 @@ export interface MailWorker {
 }
 
 export interface MailWorkerDeps {
-  config: Readonly<Pick<Config, 'env' | 'mail' | 'mailWorker' | 'masterKey' | 'dataDir'>>;
+  config: Readonly<Pick<Config, 'env' | 'baseUrl' | 'mail' | 'mailWorker' | 'masterKey' | 'dataDir'>>;
   prisma: PrismaClient;
   logger: Logger;
   /** Default: from config (SMTP_URL, else the development outbox). */
@@ -57,6 +57,7 @@ export function startMailWorker(deps: MailWorkerDeps): MailWorker {
     log.warn('SMTP_URL is not set: mail is kept in the outbox, undelivered, until it is');
     return { close: async () => undefined };
   }
+  if (transport.kind === 'dev-outbox') log.info('SMTP_URL is not set: mail goes to the development outbox at %s/dev/mail', config.baseUrl);
   const queue = createMailQueueRepo(prisma);
   // The same purpose label as the outbox's sealer in src/services.ts.
   const sealer = createSealer(config.masterKey, 'mail-outbox');
@@ -78,7 +79,13 @@ export function startMailWorker(deps: MailWorkerDeps): MailWorker {
       throw new PermanentMailError('sealed data cannot be opened (was MASTER_KEY changed?)');
     }
     const senderName = parseRealmSettings(row.realmSettings).mailSenderName ?? row.realmDisplayName;
-    const rendered = renderer.render(row.template, data, { realmDisplayName: row.realmDisplayName });
+    let rendered;
+    try {
+      rendered = renderer.render(row.template, data, { realmDisplayName: row.realmDisplayName });
+    } catch (err) {
+      // A template that fails on this data fails the same way on every retry.
+      throw new PermanentMailError(`template ${row.template} failed to render: ${(err as Error).message}`);
+    }
     return { id: row.id, realmName: row.realmName, to: row.to, from: { name: senderName, address: config.mail.from }, ...rendered };
   }
 

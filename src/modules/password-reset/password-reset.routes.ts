@@ -6,22 +6,17 @@ import { Router, type Request, type Response } from 'express';
 import type { WithDetails } from '../../oidc/interactions/interaction.routes.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { isEmailAddress } from '../users/email-address.js';
-import { anonymous, field, form, interactionUrl, limitedPage, linkInvalid, message, realmServices, realmUrl, tokenOf, type AccountPagesDeps } from '../account-mail/page-kit.js';
+import { anonymous, emailFormPage, field, form, interactionUrl, limitedPage, linkInvalid, message, realmServices, realmUrl, tokenOf, type AccountPagesDeps } from '../account-mail/page-kit.js';
 import type { PasswordTokenKind } from './password-reset.service.js';
 
 export function mountForgotPassword(router: Router, withDetails: WithDetails, deps: AccountPagesDeps) {
   const { views, csrf, services } = deps;
-  const show = (req: Request, res: Response, uid: string, email = '', error?: string, status = 200) =>
-    views.send(res, 'account-email-form', {
-      title: 'Reset your password',
-      intro: 'Enter the email address of your account. We will mail you a link to choose a new password.',
-      action: interactionUrl(req, uid, 'forgot-password'),
-      backUrl: interactionUrl(req, uid),
-      buttonLabel: 'Send reset link',
-      csrfToken: csrf.token(req, res),
-      email,
-      error,
-    }, status);
+  const show = emailFormPage(deps, {
+    page: 'forgot-password',
+    title: 'Reset your password',
+    intro: 'Enter the email address of your account. We will mail you a link to choose a new password.',
+    button: 'Send reset link',
+  });
 
   router.get('/:uid/forgot-password', withDetails(async (req, res, details) => show(req, res, details.uid), 'login'));
   router.post('/:uid/forgot-password', form, csrf.protect, withDetails(async (req, res, details) => {

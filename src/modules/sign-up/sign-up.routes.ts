@@ -8,7 +8,7 @@ import { consume } from '../../http/rate-limit.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
 import type { Details, WithDetails } from '../../oidc/interactions/interaction.routes.js';
-import { emailAddress } from '../users/email-address.js';
+import { emailAddress, isEmailAddress } from '../users/email-address.js';
 import { anonymous, field, form, interactionUrl, limitedPage, message, realmServices, type AccountPagesDeps } from '../account-mail/page-kit.js';
 
 const signUpForm = z.object({
@@ -72,6 +72,22 @@ export function mountSignUp(router: Router, withDetails: WithDetails, deps: Acco
       if (limitedPage(views, res, err, interactionUrl(req, details.uid))) return;
       throw err;
     }
-    message(views, res, 'Check your mail', [`We sent a message to ${email}. Open the link in it to verify your address, then sign in.`, 'No mail after a few minutes? Look in your spam folder.'], { href: interactionUrl(req, details.uid), text: 'Back to sign in' });
+    checkYourMail(req, res, details, email);
   }, 'login'));
+
+  // The code from the mail, for reading it on another device. An address without a live code (no
+  // account, or a verified one that got a reset link) gets "not right" like a wrong code, so this
+  // form tells nothing about accounts either; five wrong codes end the code (user-tokens).
+  const checkYourMail = (req: Request, res: Response, details: Details, email: string, error?: string, status = 200) =>
+    views.send(res, 'sign-up-done', { email, error, action: interactionUrl(req, details.uid, 'sign-up/verify'), backUrl: interactionUrl(req, details.uid), csrfToken: csrf.token(req, res) }, status);
+  router.post('/:uid/sign-up/verify', form, csrf.protect, withDetails(async (req, res, details) => {
+    if (!enabled(res)) return notOffered(res);
+    const email = field(req.body, 'email').trim().toLowerCase();
+    if (!isEmailAddress(email)) return checkYourMail(req, res, details, '', 'Start again: the address is missing.', 400);
+    const user = await realmOf(res).scope.users.findByEmail(email);
+    const result = user ? await realmServices(services, res).emailVerification.verifyCode(user.id, field(req.body, 'code'), anonymous(req)) : { ok: false as const, reason: 'invalid' as const };
+    if (!result.ok) return checkYourMail(req, res, details, email, 'That code is not right, or it has expired. Check the newest mail and try again.', 400);
+    message(views, res, 'Email verified', `${email} is verified. You can now sign in.`, { href: interactionUrl(req, details.uid), text: 'Continue to sign in' });
+  }, 'login'));
+  router.get(['/:uid/sign-up/verify'], (req, res) => res.redirect(303, interactionUrl(req, String(req.params.uid), 'sign-up')));
 }
