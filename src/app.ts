@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
-  app.use('/api/v1', apiRoutes(deps));
+  app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 

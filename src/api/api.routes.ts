@@ -1,10 +1,10 @@
 // /api/v1: the management REST API. JSON in and out; errors are application/problem+json.
 import express, { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app.js';
 import { ProblemError, problems } from '../http/problem.js';
 import { actorFromRequest } from '../modules/audit/actor.js';
 import { actorName, apiAuth, authorizedRealm, principalOf } from './api-auth.js';
 import { usersRoutes } from './users.routes.js';
+import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 
 /**
  * A path that exists answers other methods with 405 and the methods it has in `Allow` (RFC 9110
@@ -31,7 +31,8 @@ function allowOnlyDefinedMethods(router: Router): void {
   }
 }
 
-export function apiRoutes({ config, services }: AppDeps): Router {
+export function apiRoutes(deps: AuthRoutesDeps): Router {
+  const { config, services } = deps;
   const router = Router();
   // Answers carry client secrets, API keys and personal data: never stored by a cache (RFC 9111 §5.2.2.5).
   router.use((_req, res, next) => {
@@ -49,6 +50,10 @@ export function apiRoutes({ config, services }: AppDeps): Router {
     }
     next();
   });
+  // The direct authentication API (auth.routes.ts): same key and body rules, same 405s.
+  const auth = authRoutes(deps);
+  allowOnlyDefinedMethods(auth);
+  router.use('/realms/:realm', auth);
 
   const actor = (req: Request, res: Response) => actorFromRequest(req, actorName(principalOf(res)));
   const realmServices = async (req: Request, res: Response) => services.forRealm(await authorizedRealm(services, principalOf(res), String(req.params.realm)));

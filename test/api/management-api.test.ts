@@ -127,7 +127,7 @@ describe('with a platform key', () => {
     expect(clientSecret).toMatch(/^ghs_[A-Za-z0-9_-]{43}$/);
     expect(app).toEqual({
       id: expect.any(String), clientId: expect.stringMatching(/^app_/), name: 'Web', type: 'web', redirectUris: [REDIRECT],
-      postLogoutRedirectUris: ['https://app.example.com/bye'], grantTypes: ['authorization_code', 'refresh_token'], firstParty: false, apiAccess: [], requirePkce: true, tokenEndpointAuthMethod: 'client_secret_basic', createdAt: expect.any(String),
+      postLogoutRedirectUris: ['https://app.example.com/bye'], grantTypes: ['authorization_code', 'refresh_token'], firstParty: false, apiAccess: [], requirePkce: true, tokenEndpointAuthMethod: 'client_secret_basic', directAuth: false, createdAt: expect.any(String),
     });
     expect(res.headers.location).toBe(`/api/v1/realms/${fixture.realm}/apps/${app.id}`);
     const fetched = await call('GET', `/realms/:realm/apps/${app.id}`);

@@ -1,10 +1,11 @@
 // gatehouse app create: an OAuth client of a realm. A confidential app's secret is printed this
 // once; only its hash is stored.
-import type { CreateAppInput } from '../../modules/apps/apps.schemas.js';
+import type { CreateAppInput, UpdateAppInput } from '../../modules/apps/apps.schemas.js';
 import { APP_TYPES, GRANT_TYPES, SECRET_AUTH_METHODS } from '../../modules/apps/apps.schemas.js';
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
 import { defineCommand, jsonOption, type CommandGroup } from '../command.js';
 import { note, printFields, printJson } from '../output.js';
+import { ProblemError } from '../../http/problem.js';
 import { findRealm } from '../runtime.js';
 
 const create = defineCommand({
@@ -26,6 +27,7 @@ const create = defineCommand({
     'no-pkce': { type: 'boolean', help: 'confidential apps: do not require PKCE (for relying parties that send none); public apps always use it' },
     'token-auth': { type: 'string', value: 'METHOD', help: `confidential apps: ${SECRET_AUTH_METHODS.join(' | ')} (default client_secret_basic); the other is refused` },
     'api-access': { type: 'string', value: '"URI SCOPE..."', help: 'service apps: an API resource and the scopes the app may get for it', multiple: true },
+    'direct-auth': { type: 'boolean', help: 'confidential first-party apps: the direct authentication API may sign users in for it' },
     json: jsonOption,
   },
   async run({ values, open }) {
@@ -41,6 +43,7 @@ const create = defineCommand({
       firstParty: values['first-party'] ?? false,
       ...(values['no-pkce'] ? { requirePkce: false } : {}),
       ...(values['token-auth'] ? { tokenEndpointAuthMethod: values['token-auth'] } : {}),
+      ...(values['direct-auth'] ? { directAuth: true } : {}),
       apiAccess: values['api-access'].map((entry) => {
         const [resource = '', ...scopes] = entry.trim().split(/\s+/);
         return { resource, scopes };
@@ -53,4 +56,36 @@ const create = defineCommand({
   },
 });
 
-export const appCommands: CommandGroup = { name: 'app', summary: 'apps (OAuth clients) of a realm', commands: [create] };
+const update = defineCommand({
+  group: 'app',
+  name: 'update',
+  summary: 'Change an app (by client_id): its name, first-party flag or direct authentication.',
+  details: ['The same rules as at creation apply to the result: direct authentication needs a confidential first-party app.'],
+  options: {
+    realm: { type: 'string', value: 'NAME', help: 'the realm', required: true },
+    'client-id': { type: 'string', value: 'ID', help: 'the app\'s client_id', required: true },
+    name: { type: 'string', value: 'TEXT', help: 'new name' },
+    'first-party': { type: 'boolean', help: 'make it a first-party app' },
+    'third-party': { type: 'boolean', help: 'make it a third-party app (consent page shown)' },
+    'direct-auth': { type: 'boolean', help: 'turn the direct authentication API on for this app' },
+    'no-direct-auth': { type: 'boolean', help: 'turn the direct authentication API off' },
+    json: jsonOption,
+  },
+  async run({ values, open }) {
+    const runtime = await open();
+    const realm = runtime.services.forRealm(await findRealm(runtime, values.realm));
+    const found = await realm.scope.apps.findByClientId(values['client-id']);
+    if (!found) throw new ProblemError(404, 'app_not_found', 'Not found', `No app with client_id "${values['client-id']}" in realm "${values.realm}".`);
+    const changes: UpdateAppInput = {
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(values['first-party'] ? { firstParty: true } : values['third-party'] ? { firstParty: false } : {}),
+      ...(values['direct-auth'] ? { directAuth: true } : values['no-direct-auth'] ? { directAuth: false } : {}),
+    };
+    const app = await realm.apps.update(found.id, changes, CLI_ACTOR);
+    if (!app) throw new ProblemError(404, 'app_not_found', 'Not found', `No app with client_id "${values['client-id']}" in realm "${values.realm}".`);
+    if (values.json) printJson(app);
+    else printFields([['client_id', app.clientId], ['name', app.name], ['first_party', String(app.firstParty)], ['direct_auth', String(app.directAuth)]]);
+  },
+});
+
+export const appCommands: CommandGroup = { name: 'app', summary: 'apps (OAuth clients) of a realm', commands: [create, update] };

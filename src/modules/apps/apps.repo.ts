@@ -14,9 +14,10 @@ export interface NewApp {
   apiAccess: Prisma.InputJsonValue;
   requirePkce: boolean;
   tokenEndpointAuthMethod: string;
+  directAuth: boolean;
 }
 
-export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess' | 'requirePkce' | 'tokenEndpointAuthMethod'>>;
+export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess' | 'requirePkce' | 'tokenEndpointAuthMethod' | 'directAuth'>>;
 
 export function createAppsRepo(db: Db, realmId: string) {
   return {

@@ -33,6 +33,8 @@ const fields = {
   apiAccess: z.array(apiAccessEntry).max(50),
   requirePkce: z.boolean(),
   tokenEndpointAuthMethod: z.enum(SECRET_AUTH_METHODS),
+  /** The direct authentication API (src/api/auth.routes.ts) may sign users in for this app. */
+  directAuth: z.boolean(),
 };
 
 export const createAppSchema = z
@@ -46,6 +48,7 @@ export const createAppSchema = z
     apiAccess: fields.apiAccess.default([]),
     requirePkce: fields.requirePkce.default(true),
     tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod.optional(),
+    directAuth: fields.directAuth.default(false),
   })
   .strict()
   .superRefine((app, ctx) => {
@@ -88,8 +91,22 @@ export const updateAppSchema = z
     apiAccess: fields.apiAccess.optional(),
     requirePkce: fields.requirePkce.optional(),
     tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod.optional(),
+    directAuth: fields.directAuth.optional(),
   })
   .strict();
+
+/**
+ * Why this app may not use the direct authentication API, if it may not. The API hands the
+ * app a user's password: only the realm owner's own backend (first party) that can keep a
+ * secret (a confidential client, RFC 6749 §2.1) is trusted with that, as with the resource
+ * owner password grant RFC 9700 §2.4 deprecates for anyone else.
+ */
+export function directAuthProblem(app: { type: (typeof APP_TYPES)[number]; firstParty: boolean; directAuth: boolean }): string | undefined {
+  if (!app.directAuth) return undefined;
+  if (app.type !== 'web' && app.type !== 'service') return 'only confidential apps (web, service: they hold a client secret) may use direct authentication';
+  if (!app.firstParty) return 'only first-party apps may use direct authentication: they are handed users\' passwords';
+  return undefined;
+}
 
 export type CreateAppInput = z.input<typeof createAppSchema>;
 export type UpdateAppInput = z.input<typeof updateAppSchema>;

@@ -1,14 +1,14 @@
 // Apps of one realm. A confidential app's secret is generated here, returned once, and stored
 // only as SHA-256. Every change is announced so every instance rebuilds the realm's provider.
 import type { App } from '../../generated/prisma/client.js';
-import { problems, type FieldError } from '../../http/problem.js';
+import { ProblemError, problems, type FieldError } from '../../http/problem.js';
 import { parseOrThrow } from '../../http/validate.js';
 import { isConfidential, requiresPkce, tokenEndpointAuthMethodOf } from '../../oidc/client-metadata.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import { randomToken, sha256 } from '../../security/tokens.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
 import type { Actor } from '../audit/actor.js';
-import { createAppSchema, defaultGrantTypes, updateAppSchema, type ApiAccess, type CreateAppInput, type UpdateAppInput } from './apps.schemas.js';
+import { createAppSchema, defaultGrantTypes, directAuthProblem, updateAppSchema, type ApiAccess, type CreateAppInput, type UpdateAppInput } from './apps.schemas.js';
 
 export interface AppView {
   id: string;
@@ -24,6 +24,8 @@ export interface AppView {
   requirePkce: boolean;
   /** client_secret_basic or client_secret_post for confidential apps, none for public ones. */
   tokenEndpointAuthMethod: string;
+  /** Whether the direct authentication API may sign users in for this app. */
+  directAuth: boolean;
   createdAt: string;
 }
 
@@ -34,8 +36,14 @@ export function toAppView(app: App): AppView {
   const { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty } = app;
   return {
     id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(app),
-    requirePkce: requiresPkce(app), tokenEndpointAuthMethod: tokenEndpointAuthMethodOf(app), createdAt: app.createdAt.toISOString(),
+    requirePkce: requiresPkce(app), tokenEndpointAuthMethod: tokenEndpointAuthMethodOf(app), directAuth: app.directAuth, createdAt: app.createdAt.toISOString(),
   };
+}
+
+/** 400 direct_auth_not_allowed when the app may not have directAuth on. */
+function checkDirectAuth(app: Parameters<typeof directAuthProblem>[0]) {
+  const problem = directAuthProblem(app);
+  if (problem) throw new ProblemError(400, 'direct_auth_not_allowed', 'Direct authentication not allowed', problem, [{ path: 'directAuth', code: 'direct_auth_not_allowed', message: problem }]);
 }
 
 /** Each API in `access` must be registered in this realm and define the scopes asked for. */
@@ -64,6 +72,7 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
     /** Returns the app and, for confidential apps, its secret: the only time it is ever visible. */
     async create(input: CreateAppInput, actor: Actor) {
       const data = parseOrThrow(createAppSchema, input);
+      checkDirectAuth(data);
       const clientSecret = isConfidential(data) ? `ghs_${randomToken(32)}` : undefined;
       const app = await scope.inTransaction(async (tx) => {
         await checkApiAccess(tx, data.apiAccess);
@@ -79,6 +88,7 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
           apiAccess: data.apiAccess,
           requirePkce: data.requirePkce,
           tokenEndpointAuthMethod: data.tokenEndpointAuthMethod ?? 'client_secret_basic',
+          directAuth: data.directAuth,
         });
         await tx.audit.append({ ...actor, action: 'app.created', target: `app:${created.clientId}` });
         return created;
@@ -92,11 +102,13 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
       const app = await scope.inTransaction(async (tx) => {
         const current = await tx.apps.findById(id).catch(() => null);
         if (!current) return null;
-        const { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce } = current;
-        const stored = { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, apiAccess: apiAccessOf(current) };
+        const { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, directAuth } = current;
+        const stored = { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, directAuth, apiAccess: apiAccessOf(current) };
         // A public app's stored method is the column default, never one it chose: not re-checked.
         const method = isConfidential(current) ? { tokenEndpointAuthMethod: current.tokenEndpointAuthMethod as 'client_secret_basic' } : {};
         const merged = parseOrThrow(createAppSchema, { ...stored, ...method, ...changes });
+        // Checked on the result: turning firstParty off keeps directAuth only if it is turned off too.
+        checkDirectAuth(merged);
         if (changes.apiAccess) await checkApiAccess(tx, merged.apiAccess);
         const updated = await tx.apps.update(id, changes);
         await tx.audit.append({ ...actor, action: 'app.updated', target: `app:${updated.clientId}`, data: { changed: Object.keys(changes) } });
