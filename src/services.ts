@@ -42,6 +42,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {
       const scope = createRealmScope(prisma, realm);
+      const sessions = createAccountSessions(stores.artifacts, realm.id, protector);
       return {
         scope,
         apps: createAppsService(scope, events),
@@ -49,10 +50,10 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         signingKeys: createSigningKeysService(scope, sealer),
         apiResources: createApiResourcesService(scope, events),
         /** Every session, grant and token of an account (sign out everywhere). */
-        sessions: createAccountSessions(stores.artifacts, realm.id, protector),
-        ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions: createAccountSessions(stores.artifacts, realm.id, protector) }),
+        sessions,
+        ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions }),
         /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
-        userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions: createAccountSessions(stores.artifacts, realm.id, protector), masterKey: config.masterKey }),
+        userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
       };
     },
   };
