@@ -9,6 +9,8 @@ export function landingPage(config: Readonly<Config>, views: Views, demo?: { rea
     baseUrl: config.baseUrl,
     apiBase: `${config.baseUrl}/api/v1`,
     demo: demo && { ...demo, discovery: `/realms/${demo.realm}/.well-known/openid-configuration` },
+    // Where mail goes on a first run (no SMTP_URL): the development outbox.
+    devMail: config.mail.devOutbox,
   };
   return (_req: Request, res: Response) => views.send(res, 'landing', data);
 }

@@ -31,6 +31,9 @@ describe('the landing page', () => {
     expect(res.body).toContain('href="/realms/demo/.well-known/openid-configuration"');
     expect(res.body).toContain(`${gh().url}/api/v1`);
     expect(res.body).toContain('npx gatehouse admin create');
+    // No SMTP_URL outside production: the mail of a first sign-up is in the development outbox.
+    expect(res.body).toContain('href="/dev/mail"');
+    expect((await get('/dev/mail', new URL(gh().url).host)).status).toBe(200);
     expect(res.body).not.toMatch(/<script/i);
     const discovery = await fetch(new URL('/realms/demo/.well-known/openid-configuration', gh().url));
     expect(discovery.status).toBe(200);

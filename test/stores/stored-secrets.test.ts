@@ -25,6 +25,7 @@ async function dumpRealm(realmId: string): Promise<{ keys: string[]; text: strin
     const type = await redis.type(key);
     if (type === 'hash') return redis.hgetall(key);
     if (type === 'list') return redis.lrange(key, 0, -1);
+    if (type === 'set') return redis.smembers(key);
     if (type === 'zset') return redis.zrange(key, '0', '-1', 'WITHSCORES');
     return redis.get(key);
   }));
