@@ -57,7 +57,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     cleanups.unshift(() => stores.close());
     if (stores.kind === 'memory') log.warn('REDIS_URL is not set: sessions, tokens and rate limits are kept in memory; run a single instance only');
     const passwords = createPasswordHasher(config.argon2);
-    const services = createServices({ config, prisma: db.prisma, events: stores.events, passwords, stores });
+    const services = createServices({ config, prisma: db.prisma, events: stores.events, passwords, stores, logger: log });
     const close = async () => {
       for (const c of cleanups) await c().catch((err: unknown) => log.error({ err }, 'error during shutdown'));
     };
@@ -97,6 +97,8 @@ export async function startGatehouse(source: Record<string, string | undefined>,
       async close() {
         // Requests first: they still need the database, the stores and the audit writer.
         await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs)]);
+        // Account work of answered requests (after-answer.ts) still needs the database.
+        await services.afterAnswer.drain();
         await auditWriter.close();
         await runtime.close();
       },

@@ -18,22 +18,27 @@ import { createAccountSessions } from './modules/sessions/account-sessions.js';
 import { createArtifactProtector } from './stores/artifact-protection.js';
 import type { Stores } from './stores/stores.js';
 import { createMailLimits } from './modules/mail/mail-limits.js';
+import { createAfterAnswer } from './modules/account-mail/after-answer.js';
+import type { Logger } from './observability/logger.js';
 import { createAccountServices } from './modules/account-mail/account-services.js';
 import { createUserAdminService } from './modules/users/user-admin.service.js';
 
-export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'> }) {
+export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
   const sealer = createSealer(config.masterKey, 'signing-keys');
   const protector = createArtifactProtector(config.masterKey);
   const mailOutbox = createMailOutbox(createSealer(config.masterKey, 'mail-outbox'));
   const userTokens = createUserTokensService(config.masterKey);
   const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
+  const afterAnswer = createAfterAnswer(deps.logger);
   return {
     realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
     mailOutbox,
     /** Per address, source and realm limits on mail (src/modules/mail/mail-limits.ts). */
     mailLimits,
+    /** Account work done after its answer (src/modules/account-mail/after-answer.ts); drained on shutdown. */
+    afterAnswer,
     /** Single-use mailed tokens (src/modules/user-tokens/user-tokens.service.ts). */
     userTokens,
     /** Keys artifact names and seals payloads: the one the realms' OIDC adapters use. */
@@ -51,7 +56,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         apiResources: createApiResourcesService(scope, events),
         /** Every session, grant and token of an account (sign out everywhere). */
         sessions,
-        ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions }),
+        ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions, afterAnswer }),
         /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
         userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
       };

@@ -10,6 +10,7 @@ import type { UserTokensService } from '../user-tokens/user-tokens.service.js';
 import type { PasswordHasher } from '../../security/passwords.js';
 import type { AccountSessions } from '../sessions/account-sessions.js';
 import type { Actor } from '../audit/actor.js';
+import type { AfterAnswer } from './after-answer.js';
 
 /** 429 for the source or realm mail limits; carries Retry-After (RFC 6585 §4). */
 export class MailLimitedError extends ProblemError {
@@ -27,6 +28,8 @@ export interface AccountDeps {
   userTokens: UserTokensService;
   passwords: PasswordHasher;
   sessions: AccountSessions;
+  /** Work done after the answer, so answer times say nothing about accounts (after-answer.ts). */
+  afterAnswer: AfterAnswer;
 }
 
 export type LandingPage = 'email/verify' | 'password/reset' | 'password/set' | 'magic-link';

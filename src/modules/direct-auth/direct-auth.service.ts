@@ -102,7 +102,7 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
 
   /** The realm's email verification service bound to transaction `tx`. */
   const verificationIn = (tx: RealmScope, call: DirectCall) =>
-    createEmailVerificationService({ scope: tx, config, mailOutbox: services.mailOutbox, mailLimits: services.mailLimits, userTokens: services.userTokens, passwords, sessions: call.realm.sessions });
+    createEmailVerificationService({ scope: tx, config, mailOutbox: services.mailOutbox, mailLimits: services.mailLimits, userTokens: services.userTokens, passwords, sessions: call.realm.sessions, afterAnswer: services.afterAnswer });
 
   const audit = (call: DirectCall, action: string, target: string | null, data: Record<string, string>) =>
     auditWriter.write(call.realm.scope.realm.id, { ...call.actor, action, target, data });

@@ -29,7 +29,7 @@ export function parseTarget(raw: unknown): MagicLinkTarget | null {
 }
 
 export function createMagicLinksService(deps: AccountDeps) {
-  const { scope, mailOutbox, mailLimits, userTokens, config } = deps;
+  const { scope, mailOutbox, mailLimits, userTokens, config, afterAnswer } = deps;
 
   return {
     /** Queues 'magic-link' for a real, enabled user; the same (void) outcome for any other address. */
@@ -39,13 +39,16 @@ export function createMagicLinksService(deps: AccountDeps) {
       if (!isEmailAddress(address) || !target) return;
       // Counted for every address, known or not, so a 429 says nothing about accounts.
       if (!(await mayMail(mailLimits, scope.realm.id, address, meta))) return;
-      const user = await scope.users.findByEmail(address);
-      if (!user || user.disabled) return;
-      await scope.inTransaction(async (tx) => {
-        const issued = await userTokens.issue(tx, user.id, 'magic_link', { target });
-        const link = landingLink(config.baseUrl, scope.realm.name, 'magic-link', issued.token);
-        await mailOutbox.enqueue(tx, { to: user.email, template: 'magic-link', data: { name: user.name, link } });
-        await tx.audit.append({ ...meta, action: 'magic_link.sent', target: `user:${user.id}`, data: { target: target.kind } });
+      // The account's part runs after the answer: known and unknown addresses answer alike in time too.
+      await afterAnswer.run('magic_link.request', async () => {
+        const user = await scope.users.findByEmail(address);
+        if (!user || user.disabled) return;
+        await scope.inTransaction(async (tx) => {
+          const issued = await userTokens.issue(tx, user.id, 'magic_link', { target });
+          const link = landingLink(config.baseUrl, scope.realm.name, 'magic-link', issued.token);
+          await mailOutbox.enqueue(tx, { to: user.email, template: 'magic-link', data: { name: user.name, link } });
+          await tx.audit.append({ ...meta, action: 'magic_link.sent', target: `user:${user.id}`, data: { target: target.kind } });
+        });
       });
     },
     /** Whether the link is live (the GET confirm page), without using it. */

@@ -17,7 +17,7 @@ export type CompleteResult = { ok: true; user: User } | { ok: false; reason: 'in
 const AUDIT_COMPLETED: Record<PasswordTokenKind, string> = { password_reset: 'password_reset.completed', set_password: 'password_setup.completed' };
 
 export function createPasswordResetService(deps: AccountDeps) {
-  const { scope, mailOutbox, mailLimits, userTokens, config, passwords, sessions } = deps;
+  const { scope, mailOutbox, mailLimits, userTokens, config, passwords, sessions, afterAnswer } = deps;
 
   return {
     /** Queues 'reset-password' for a real, enabled user; the same (void) outcome for any other address. */
@@ -26,13 +26,16 @@ export function createPasswordResetService(deps: AccountDeps) {
       if (!isEmailAddress(address)) return;
       // The limits are counted for every address, known or not, so a 429 says nothing about accounts.
       if (!(await mayMail(mailLimits, scope.realm.id, address, meta))) return;
-      const user = await scope.users.findByEmail(address);
-      if (!user || user.disabled) return;
-      await scope.inTransaction(async (tx) => {
-        const issued = await userTokens.issue(tx, user.id, 'password_reset');
-        const link = landingLink(config.baseUrl, scope.realm.name, 'password/reset', issued.token);
-        await mailOutbox.enqueue(tx, { to: user.email, template: 'reset-password', data: { name: user.name, link } });
-        await tx.audit.append({ ...meta, action: 'password_reset.requested', target: `user:${user.id}` });
+      // The account's part runs after the answer: known and unknown addresses answer alike in time too.
+      await afterAnswer.run('password_reset.request', async () => {
+        const user = await scope.users.findByEmail(address);
+        if (!user || user.disabled) return;
+        await scope.inTransaction(async (tx) => {
+          const issued = await userTokens.issue(tx, user.id, 'password_reset');
+          const link = landingLink(config.baseUrl, scope.realm.name, 'password/reset', issued.token);
+          await mailOutbox.enqueue(tx, { to: user.email, template: 'reset-password', data: { name: user.name, link } });
+          await tx.audit.append({ ...meta, action: 'password_reset.requested', target: `user:${user.id}` });
+        });
       });
     },
     /** The live token's user (the form shows before the POST), or null. */
