@@ -11,6 +11,8 @@ import type { LoginThrottle } from '../modules/auth/login-throttle.js';
 import { magicLinkExchangeSchema, magicLinkSchema, passwordResetSchema, signInSchema, signUpSchema } from '../modules/direct-auth/direct-auth.schemas.js';
 import { createDirectAuthService, type DirectCall } from '../modules/direct-auth/direct-auth.service.js';
 import type { ProviderPool } from '../realms/provider-pool.js';
+import type { RealmRecord } from '../realms/realm-scope.js';
+import type { RealmProvider } from '../oidc/provider-factory.js';
 import { actorName, authorizedRealm, principalOf } from './api-auth.js';
 
 export interface AuthRoutesDeps extends AppDeps {
@@ -32,11 +34,29 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   const direct = createDirectAuthService(deps);
   const router = Router({ mergeParams: true });
 
-  /** The realm the key reaches, its provider, and the actor: the end user's address when the backend passed it. */
-  async function callOf(req: Request, res: Response, endUserIp?: string): Promise<DirectCall> {
-    const realm = await authorizedRealm(services, principalOf(res), realmParam(req));
+  /**
+   * The realm the key reaches and its provider. A realm whose provider is in the pool is read from
+   * there (the pool rebuilds it on every realm change), saving a database round trip per sign-in;
+   * otherwise the key is checked against the database first, so a key of another realm never
+   * makes this instance build a provider.
+   */
+  async function realmAndProvider(principal: ReturnType<typeof principalOf>, name: string): Promise<{ realm: RealmRecord; provider: RealmProvider }> {
+    const cached = pool.peek(name);
+    if (cached) {
+      const { realm } = cached.scope;
+      const allowed = principal.kind === 'platform' ? realm.ownerId === principal.ownerId : realm.id === principal.realmId;
+      if (!allowed) throw problems.notFound('realm');
+      return { realm: { ...realm, settings: cached.scope.settings }, provider: cached };
+    }
+    const realm = await authorizedRealm(services, principal, name);
     const provider = await pool.get(realm.name);
     if (!provider) throw problems.notFound('realm');
+    return { realm, provider };
+  }
+
+  /** The realm the key reaches, its provider, and the actor: the end user's address when the backend passed it. */
+  async function callOf(req: Request, res: Response, endUserIp?: string): Promise<DirectCall> {
+    const { realm, provider } = await realmAndProvider(principalOf(res), realmParam(req));
     const actor = { actor: actorName(principalOf(res)), ip: endUserIp ?? null, userAgent: req.get('user-agent') ?? null, requestId: req.id };
     const rebuildProvider = () => {
       pool.evict(realm.name);

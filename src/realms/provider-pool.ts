@@ -12,6 +12,8 @@ import type { RealmProvider } from '../oidc/provider-factory.js';
 export interface ProviderPool {
   /** The realm's provider, or undefined when no such realm exists. */
   get(realmName: string): Promise<RealmProvider | undefined>;
+  /** The cached provider, if there is one: never builds (so never reads the database). */
+  peek(realmName: string): RealmProvider | undefined;
   evict(realmName: string): void;
   size(): number;
 }
@@ -50,6 +52,7 @@ export function createProviderPool(opts: {
   }
 
   return {
+    peek: (name) => cache.get(name),
     async get(name) {
       const hit = cache.get(name);
       if (hit) return hit;

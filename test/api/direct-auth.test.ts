@@ -197,6 +197,9 @@ describe('refusals', () => {
     expectProblem(await post(gh(), b, '/auth/sign-in', { clientId: r.app.clientId, email: user.email, password: PASSWORD }), 400, 'invalid_client');
     expectProblem(await post(gh(), b, '/auth/sign-in', { clientId: b.app.clientId, email: user.email, password: PASSWORD }), 401, 'invalid_credentials');
     expectProblem(await post(gh(), b, `/users/${user.id}/email-verifications`), 404, 'not_found');
+    // B's provider is in the pool now (the calls above built it): the key is still checked against it.
+    expect(gh().pool.peek(b.realm.name)).toBeDefined();
+    expectProblem(await post(gh(), { realm: b.realm, key: r.key }, '/auth/sign-in', { clientId: b.app.clientId, email: user.email, password: PASSWORD }), 404, 'not_found');
   });
 
   it('a realm that requires a verified email: sign-in is 403 email_not_verified, sign-up gives no tokens', async () => {
