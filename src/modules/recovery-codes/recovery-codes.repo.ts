@@ -8,6 +8,7 @@ export function createRecoveryCodesRepo(db: Db, realmId: string) {
       await db.recoveryCode.deleteMany({ where: { realmId, userId } });
       await db.recoveryCode.createMany({ data: hashes.map((hash) => ({ realmId, userId, hash })) });
     },
+    createdAt: async (userId: string) => (await db.recoveryCode.findFirst({ where: { realmId, userId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } }))?.createdAt,
     countUnused: (userId: string) => db.recoveryCode.count({ where: { realmId, userId, usedAt: null } }),
     /** Marks the code used if unused: one conditional UPDATE (single use even under a race). */
     use: async (userId: string, hash: string) =>
