@@ -29,12 +29,20 @@ export interface MfaPromptDeps {
   appPolicy: (clientId: string) => MfaPolicy | null | undefined;
 }
 
+export interface SignInState {
+  accountId?: string;
+  /** The session's amr so far. */
+  amr?: string[];
+  clientId?: string;
+  acrValues?: unknown;
+}
+
 /** What the sign-in needs now: nothing, a code of an enrolled method, or enrollment. */
-export async function mfaNeed(deps: MfaPromptDeps, ctx: Pick<KoaContextWithOIDC['oidc'], 'session' | 'params' | 'client'>): Promise<'none' | 'verify' | 'enroll'> {
-  const accountId = ctx.session?.accountId;
-  if (!accountId || ctx.session?.amr?.includes('mfa')) return 'none';
-  const policy = (ctx.client && deps.appPolicy(ctx.client.clientId)) || deps.scope.settings.mfa;
-  const stepUp = asksForMfa(ctx.params?.acr_values);
+export async function mfaNeed(deps: MfaPromptDeps, state: SignInState): Promise<'none' | 'verify' | 'enroll'> {
+  const { accountId } = state;
+  if (!accountId || state.amr?.includes('mfa')) return 'none';
+  const policy = (state.clientId && deps.appPolicy(state.clientId)) || deps.scope.settings.mfa;
+  const stepUp = asksForMfa(state.acrValues);
   if (policy === 'off' && !stepUp) return 'none';
   const enrolled = await anyEnrolled(deps, accountId);
   if (enrolled) return 'verify';
@@ -46,10 +54,17 @@ export async function anyEnrolled(deps: Pick<MfaPromptDeps, 'scope' | 'methods'>
   return false;
 }
 
+const fromContext = (ctx: KoaContextWithOIDC): SignInState => ({
+  accountId: ctx.oidc.session?.accountId,
+  amr: ctx.oidc.session?.amr,
+  clientId: ctx.oidc.client?.clientId,
+  acrValues: ctx.oidc.params?.acr_values,
+});
+
 /** Adds the mfa prompt before consent. */
 export function withMfaPrompt(policy: ReturnType<typeof interactionPolicy.base>, deps: MfaPromptDeps) {
   const check = new interactionPolicy.Check('mfa_required', 'The End-User must use a second factor', 'interaction_required', async (ctx) =>
-    (await mfaNeed(deps, ctx.oidc)) === 'none' ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT);
+    (await mfaNeed(deps, fromContext(ctx))) === 'none' ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT);
   policy.add(new interactionPolicy.Prompt({ name: MFA_PROMPT, requestable: false }, check), policy.findIndex((p) => p.name === 'consent'));
   return policy;
 }
