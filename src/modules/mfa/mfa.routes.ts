@@ -38,7 +38,7 @@ export function mountMfaPrompt(router: Router, withDetails: WithDetails, deps: A
     return found;
   }
 
-  async function showVerify(req: Request, res: Response, details: Details, user: { id: string; email: string }, error?: string, status = 200) {
+  async function showVerify(req: Request, res: Response, details: Details, user: { id: string; email: string }, error?: string, status = 200, invalid?: MfaMethod['type']) {
     const enrolled = new Set((await enrolledMethods(res, user.id)).map((m) => m.type));
     views.send(res, 'mfa-verify', {
       email: user.email,
@@ -47,6 +47,8 @@ export function mountMfaPrompt(router: Router, withDetails: WithDetails, deps: A
       abortAction: interactionUrl(req, details.uid, 'abort'),
       csrfToken: csrf.token(req, res),
       error,
+      // The field the error is about: marked aria-invalid, tied to the message (WCAG 2.2 §3.3.1).
+      invalid,
     }, status);
   }
 
@@ -111,7 +113,7 @@ export function mountMfaPrompt(router: Router, withDetails: WithDetails, deps: A
       if (await refused(req, res, details, user.id)) return;
       const { scope, provider } = realmOf(res);
       if (!(await method.isEnrolled(scope, user.id)) || !(await method.verify(scope, user.id, field(req.body, 'code')))) {
-        return wrongCode(req, res, details, user, () => showVerify(req, res, details, user, 'That code is not right. Try again.', 400));
+        return wrongCode(req, res, details, user, () => showVerify(req, res, details, user, 'That code is not right. Try again.', 400, method.type));
       }
       await scope.audit.append({ ...actorFromRequest(req, `user:${user.id}`), action: 'mfa.success', target: `user:${user.id}`, data: { method: method.type } });
       csrf.clear(req, res);
