@@ -22,6 +22,8 @@ import { createAfterAnswer } from './modules/account-mail/after-answer.js';
 import type { Logger } from './observability/logger.js';
 import { createAccountServices } from './modules/account-mail/account-services.js';
 import { createUserAdminService } from './modules/users/user-admin.service.js';
+import { createMfaMethods } from './modules/mfa/mfa-methods.js';
+import { createMfaService } from './modules/mfa/mfa.service.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -43,6 +45,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     userTokens,
     /** Keys artifact names and seals payloads: the one the realms' OIDC adapters use. */
     artifactProtector: protector,
+    /** Second-factor methods (src/modules/mfa/mfa-methods.ts): TOTP, recovery codes. */
+    mfaMethods: createMfaMethods(config.masterKey),
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {
@@ -59,6 +63,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions, afterAnswer }),
         /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
         userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
+        /** A user's second factors (list, remove, reset). */
+        mfa: createMfaService(scope),
       };
     },
   };

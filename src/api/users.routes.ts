@@ -10,6 +10,7 @@ import { parseOrThrow } from '../http/validate.js';
 import type { Actor } from '../modules/audit/actor.js';
 import { listUsersQuery, type UserView } from '../modules/users/users.service.js';
 import type { RealmServices } from '../services.js';
+import { mfaFactorsRoutes } from './mfa-factors.routes.js';
 
 /** Routes without a body take none: an empty or absent body, or `{}`. */
 const noBody = z.object({}).strict();
@@ -87,4 +88,5 @@ export function usersRoutes(router: Router, { config, actor, realmServices }: Us
     await realm.passwordSetup.send(user, actor(req, res));
     res.status(202).end();
   });
+  mfaFactorsRoutes(router, { actor, realmServices });
 }

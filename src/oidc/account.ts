@@ -6,7 +6,8 @@ import { databaseUnavailable } from '../db/unavailable.js';
 
 export const CLAIMS_BY_SCOPE = {
   // amr (OpenID Connect Core §2, RFC 8176): how the user signed in ('pwd', or 'otp' for a magic link); ID token only.
-  openid: ['sub', 'amr'],
+  // acr (OpenID Connect Core §2): set once a second factor was used (interactions/mfa-prompt.ts); ID token only.
+  openid: ['sub', 'amr', 'acr'],
   profile: ['name', 'given_name', 'family_name', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],

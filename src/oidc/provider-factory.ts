@@ -25,6 +25,8 @@ import { enforceClientSecretAuth } from './client-auth.js';
 import type { TokenRateLimits } from './token-rate-limit.js';
 import { pinPublicOrigin } from './public-origin.js';
 import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
+import { MFA_ACR, withMfaPrompt } from './interactions/mfa-prompt.js';
+import { appMfaOf } from '../modules/apps/apps.service.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -100,7 +102,9 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     // Endpoint paths under the realm's issuer; discovery publishes them (OpenID Connect Discovery §3).
     routes: ROUTES,
     // policy: login, then verify_email when the realm requires verified emails, then consent.
-    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: interactionPolicyFor(scope) },
+    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: withMfaPrompt(interactionPolicyFor(scope), { scope, methods: deps.services.mfaMethods.methods, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }) },
+    // Discovery's acr_values_supported; the mfa prompt sets it once a second factor was used.
+    acrValues: [MFA_ACR],
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },

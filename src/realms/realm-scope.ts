@@ -9,6 +9,8 @@ import { createSigningKeysRepo, type SigningKeysRepo } from '../modules/signing-
 import { createUsersRepo, type UsersRepo } from '../modules/users/users.repo.js';
 import { createMailRepo, type MailRepo } from '../modules/mail/mail.repo.js';
 import { createUserTokensRepo, type UserTokensRepo } from '../modules/user-tokens/user-tokens.repo.js';
+import { createTotpRepo, type TotpRepo } from '../modules/totp/totp.repo.js';
+import { createRecoveryCodesRepo, type RecoveryCodesRepo } from '../modules/recovery-codes/recovery-codes.repo.js';
 import { parseRealmSettings, type RealmSettings } from './realm-settings.js';
 
 export interface RealmRecord {
@@ -33,6 +35,8 @@ export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = fal
     signingKeys: createSigningKeysRepo(db, realmId),
     mail: createMailRepo(db, realmId),
     userTokens: createUserTokensRepo(db, realmId),
+    totp: createTotpRepo(db, realmId),
+    recoveryCodes: createRecoveryCodesRepo(db, realmId),
     /** Runs `fn` with repos bound to one transaction: all of its writes land, or none. */
     inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(createRealmScope(db, realm, true));
@@ -52,6 +56,8 @@ export interface RealmScope {
   signingKeys: SigningKeysRepo;
   mail: MailRepo;
   userTokens: UserTokensRepo;
+  totp: TotpRepo;
+  recoveryCodes: RecoveryCodesRepo;
   inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T>;
 }
 

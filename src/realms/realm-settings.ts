@@ -37,6 +37,10 @@ export const passwordPolicySchema = z.object({
 
 const switchSetting = z.enum(['enabled', 'disabled']);
 
+/** off: never asked (unless an app asks for it by acr_values); optional: asked of users who enrolled a factor; required: everyone, enrolling during the sign-in. */
+export const mfaPolicySchema = z.enum(['off', 'optional', 'required']);
+export type MfaPolicy = z.infer<typeof mfaPolicySchema>;
+
 /** Self-service account settings: what the hosted pages offer end users. Mail-needing ones are MAIL_FEATURES. */
 export const accountSettingsShape = {
   /** The hosted sign-up page. */
@@ -48,6 +52,8 @@ export const accountSettingsShape = {
   passwordPolicy: passwordPolicySchema.default(() => passwordPolicySchema.parse({})),
   /** The sender's display name on this realm's mail (defaults to the realm's display name). */
   mailSenderName: z.string().trim().min(1).max(100).regex(/^[^\r\n<>"]+$/, 'no line breaks, angle brackets or double quotes').optional(),
+  /** Second factor at sign-in (src/oidc/interactions/mfa-prompt.ts); an app may override it. */
+  mfa: mfaPolicySchema.default('off'),
 };
 
 /** Settings that send mail: refused in production while no SMTP_URL is configured. */
@@ -66,6 +72,7 @@ export const accountSettingsPatchSchema = z
     requireVerifiedEmail: z.boolean().optional(),
     passwordPolicy: z.object({ minLength: passwordPolicySchema.shape.minLength.unwrap().optional() }).strict().optional(),
     mailSenderName: accountSettingsShape.mailSenderName.unwrap().nullable().optional(),
+    mfa: mfaPolicySchema.optional(),
   })
   .strict();
 export type AccountSettingsPatch = z.infer<typeof accountSettingsPatchSchema>;

@@ -35,7 +35,7 @@ async function openRealm(open: () => Promise<Runtime>, name: string) {
 }
 
 /** The realm and the user USER names in it. */
-async function openUser(open: () => Promise<Runtime>, realmName: string, ref: string) {
+export async function openUser(open: () => Promise<Runtime>, realmName: string, ref: string) {
   const opened = await openRealm(open, realmName);
   return { ...opened, user: await findUser(opened.realm, ref) };
 }

@@ -7,6 +7,7 @@ import { print, printJson } from '../output.js';
 import { passwordOptions, readPassword } from '../password-input.js';
 import { findRealm } from '../runtime.js';
 import { userAdminCommands } from './user-admin.js';
+import { userFactorCommands } from './user-factors.js';
 
 export { passwordOptions, readPassword };
 
@@ -37,4 +38,4 @@ const create = defineCommand({
   },
 });
 
-export const userCommands: CommandGroup = { name: 'user', summary: 'users of a realm', commands: [create, ...userAdminCommands] };
+export const userCommands: CommandGroup = { name: 'user', summary: 'users of a realm', commands: [create, ...userAdminCommands, ...userFactorCommands] };

@@ -11,6 +11,8 @@ import { magicLinkLandingRoutes, mountMagicLinkInteraction } from '../magic-link
 import { mountForgotPassword, passwordLandingRoutes } from '../password-reset/password-reset.routes.js';
 import { mountSignUp } from '../sign-up/sign-up.routes.js';
 import type { AccountPagesDeps } from './page-kit.js';
+import { MFA_PROMPT } from '../../oidc/interactions/mfa-prompt.js';
+import { mountMfaPrompt } from '../mfa/mfa.routes.js';
 
 /** Landing pages are outside any interaction: their CSRF cookie is scoped to the realm's path. */
 const realmPath = (req: Request) => `/realms/${encodeURIComponent(String(req.params.realm))}`;
@@ -22,7 +24,7 @@ export function createAccountPages(deps: Omit<AccountPagesDeps, 'accountCsrf'>) 
     mountSignUp(router, withDetails, all);
     mountForgotPassword(router, withDetails, all);
     mountMagicLinkInteraction(router, withDetails, all);
-    return { [VERIFY_EMAIL_PROMPT]: mountVerifyEmailPrompt(router, withDetails, all) };
+    return { [VERIFY_EMAIL_PROMPT]: mountVerifyEmailPrompt(router, withDetails, all), [MFA_PROMPT]: mountMfaPrompt(router, withDetails, all) };
   };
   const landing = Router({ mergeParams: true });
   landing.use(['/email', '/password', '/magic-link'], cookieParser());

@@ -15,9 +15,10 @@ export interface NewApp {
   requirePkce: boolean;
   tokenEndpointAuthMethod: string;
   directAuth: boolean;
+  mfa: string | null;
 }
 
-export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess' | 'requirePkce' | 'tokenEndpointAuthMethod' | 'directAuth'>>;
+export type AppChanges = Partial<Pick<NewApp, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'apiAccess' | 'requirePkce' | 'tokenEndpointAuthMethod' | 'directAuth' | 'mfa'>>;
 
 export function createAppsRepo(db: Db, realmId: string) {
   return {

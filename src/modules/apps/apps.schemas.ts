@@ -2,6 +2,7 @@
 // (RFC 9700 §4.1.3), so they are validated strictly here.
 import { z } from 'zod';
 import { parseAbsoluteUri, text } from '../../http/validate.js';
+import { mfaPolicySchema } from '../../realms/realm-settings.js';
 
 export const APP_TYPES = ['web', 'spa', 'native', 'service'] as const;
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
@@ -35,6 +36,8 @@ const fields = {
   tokenEndpointAuthMethod: z.enum(SECRET_AUTH_METHODS),
   /** The direct authentication API (src/api/auth.routes.ts) may sign users in for this app. */
   directAuth: z.boolean(),
+  /** Second-factor policy for this app; null inherits the realm's settings.mfa. */
+  mfa: mfaPolicySchema.nullable(),
 };
 
 export const createAppSchema = z
@@ -49,6 +52,7 @@ export const createAppSchema = z
     requirePkce: fields.requirePkce.default(true),
     tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod.optional(),
     directAuth: fields.directAuth.default(false),
+    mfa: fields.mfa.default(null),
   })
   .strict()
   .superRefine((app, ctx) => {
@@ -92,6 +96,7 @@ export const updateAppSchema = z
     requirePkce: fields.requirePkce.optional(),
     tokenEndpointAuthMethod: fields.tokenEndpointAuthMethod.optional(),
     directAuth: fields.directAuth.optional(),
+    mfa: fields.mfa.optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import type { RealmScope } from '../../realms/realm-scope.js';
 import { randomToken, sha256 } from '../../security/tokens.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
 import type { Actor } from '../audit/actor.js';
+import { mfaPolicySchema, type MfaPolicy } from '../../realms/realm-settings.js';
 import { createAppSchema, defaultGrantTypes, directAuthProblem, updateAppSchema, type ApiAccess, type CreateAppInput, type UpdateAppInput } from './apps.schemas.js';
 
 export interface AppView {
@@ -26,17 +27,22 @@ export interface AppView {
   tokenEndpointAuthMethod: string;
   /** Whether the direct authentication API may sign users in for this app. */
   directAuth: boolean;
+  /** Second-factor policy; null: the realm's. */
+  mfa: MfaPolicy | null;
   createdAt: string;
 }
 
 /** The stored apiAccess column (written only through this service, so it has the validated shape). */
 export const apiAccessOf = (app: Pick<App, 'apiAccess'>) => (Array.isArray(app.apiAccess) ? (app.apiAccess as unknown as ApiAccess) : []);
 
+/** The stored mfa column (written only through this service; anything else reads as inherit). */
+export const appMfaOf = (app: Pick<App, 'mfa'>): MfaPolicy | null => mfaPolicySchema.safeParse(app.mfa).data ?? null;
+
 export function toAppView(app: App): AppView {
   const { id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty } = app;
   return {
     id, clientId, name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, apiAccess: apiAccessOf(app),
-    requirePkce: requiresPkce(app), tokenEndpointAuthMethod: tokenEndpointAuthMethodOf(app), directAuth: app.directAuth, createdAt: app.createdAt.toISOString(),
+    requirePkce: requiresPkce(app), tokenEndpointAuthMethod: tokenEndpointAuthMethodOf(app), directAuth: app.directAuth, mfa: appMfaOf(app), createdAt: app.createdAt.toISOString(),
   };
 }
 
@@ -89,6 +95,7 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
           requirePkce: data.requirePkce,
           tokenEndpointAuthMethod: data.tokenEndpointAuthMethod ?? 'client_secret_basic',
           directAuth: data.directAuth,
+          mfa: data.mfa,
         });
         await tx.audit.append({ ...actor, action: 'app.created', target: `app:${created.clientId}` });
         return created;
@@ -103,7 +110,7 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
         const current = await tx.apps.findById(id).catch(() => null);
         if (!current) return null;
         const { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, directAuth } = current;
-        const stored = { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, directAuth, apiAccess: apiAccessOf(current) };
+        const stored = { name, type, redirectUris, postLogoutRedirectUris, grantTypes, firstParty, requirePkce, directAuth, mfa: appMfaOf(current), apiAccess: apiAccessOf(current) };
         // A public app's stored method is the column default, never one it chose: not re-checked.
         const method = isConfidential(current) ? { tokenEndpointAuthMethod: current.tokenEndpointAuthMethod as 'client_secret_basic' } : {};
         const merged = parseOrThrow(createAppSchema, { ...stored, ...method, ...changes });

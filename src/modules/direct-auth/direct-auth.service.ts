@@ -34,10 +34,13 @@ import { toUserView } from '../users/users.service.js';
 import { createEmailVerificationService } from '../email-verification/email-verification.service.js';
 import { KNOWN_USER_SCOPES } from './direct-auth.schemas.js';
 import { mintTokens, type TokenResponse } from './token-mint.js';
+import { mfaNeed } from '../../oidc/interactions/mfa-prompt.js';
+import { appMfaOf } from '../apps/apps.service.js';
 
 export const directAuthProblems = {
   invalidClient: () => new ProblemError(400, 'invalid_client', 'Unknown app', 'No app with this clientId in this realm.'),
   disabled: () => new ProblemError(403, 'direct_auth_disabled', 'Direct authentication disabled', 'This app does not have directAuth turned on.'),
+  mfaRequired: () => new ProblemError(403, 'mfa_required', 'Second factor required', 'This app asks this user for a second factor: sign them in through the hosted sign-in pages.'),
   invalidCredentials: () => new ProblemError(401, 'invalid_credentials', 'Invalid credentials', 'The email or password is incorrect.'),
   notVerified: () => new ProblemError(403, 'email_not_verified', 'Email not verified', 'This realm requires a verified email before signing in.'),
   invalidScope: (s: string) => new ProblemError(400, 'invalid_scope', 'Invalid scope', `"${s}" is not a scope of this realm or of the requested resource.`, [{ path: 'scope', code: 'invalid_scope', message: 'unknown scope' }]),
@@ -85,7 +88,15 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
     }
   }
 
+  /**
+   * The direct API has no second-factor step: where the app's MFA policy would ask this user for
+   * one (src/oidc/interactions/mfa-prompt.ts), it issues no tokens, so it cannot bypass MFA.
+   */
+  const secondFactorNeeded = async (call: DirectCall, app: App, user: User) =>
+    (await mfaNeed({ scope: call.realm.scope, methods: services.mfaMethods.methods, appPolicy: () => appMfaOf(app) }, { accountId: user.id, clientId: app.clientId })) !== 'none';
+
   async function tokensFor(call: DirectCall, app: App, user: User, amr: string[], ask: TokenAsk): Promise<TokenResponse> {
+    if (await secondFactorNeeded(call, app, user)) throw directAuthProblems.mfaRequired();
     const input = { app, user, amr, ...ask };
     let minted = await mintTokens(call.provider, call.req, call.res, input);
     // Every app change rebuilds the provider; one that does not know the app yet is a moment
@@ -135,7 +146,7 @@ export function createDirectAuthService(deps: { config: Readonly<Config>; stores
         throw err;
       }
       // A realm that requires a verified email signs nobody in before verification, sign-up included.
-      const tokens = call.realm.scope.settings.requireVerifiedEmail ? null : await tokensFor(call, app, user, ['pwd'], input);
+      const tokens = call.realm.scope.settings.requireVerifiedEmail || (await secondFactorNeeded(call, app, user)) ? null : await tokensFor(call, app, user, ['pwd'], input);
       return { user: toUserView(user), tokens };
     },
 

@@ -27,6 +27,7 @@ export interface RealmView {
   requireVerifiedEmail: boolean;
   passwordPolicy: RealmSettings['passwordPolicy'];
   mailSenderName: string | null;
+  mfa: RealmSettings['mfa'];
   createdAt: string;
 }
 
@@ -38,8 +39,8 @@ function settingsWith(settings: RealmSettings, patch: TokenLifetimesPatch | unde
   return result.data;
 }
 
-const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName }: AccountSettingsPatch): AccountSettingsPatch =>
-  Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName }).filter(([, v]) => v !== undefined));
+const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }: AccountSettingsPatch): AccountSettingsPatch =>
+  Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }).filter(([, v]) => v !== undefined));
 
 export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string; mailAvailable: boolean }) {
   const { prisma, sealer, events } = deps;
@@ -108,6 +109,7 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
         requireVerifiedEmail: s.requireVerifiedEmail,
         passwordPolicy: s.passwordPolicy,
         mailSenderName: s.mailSenderName ?? null,
+        mfa: s.mfa,
         createdAt: r.createdAt.toISOString(),
       };
     },

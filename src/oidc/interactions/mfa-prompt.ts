@@ -1,0 +1,70 @@
+// The second factor as a step of the sign-in: an `mfa` prompt in oidc-provider's interaction
+// policy, after login (and verify_email), before consent. It is asked when the session's amr
+// has no 'mfa' (RFC 8176 §2) and either the app's policy (App.mfa, else the realm's
+// settings.mfa) is `required`, or it is `optional` and the user enrolled a factor, or the client
+// asks for it with acr_values (step-up). max_age needs no code here: the login prompt asks for
+// the password again, which resets the session's amr to ['pwd'], so this prompt follows.
+// With prompt=none the client gets `interaction_required` (OpenID Connect Core §3.1.2.6).
+import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { MfaMethod } from '../../modules/mfa/mfa-methods.js';
+import type { RealmScope } from '../../realms/realm-scope.js';
+import type { MfaPolicy } from '../../realms/realm-settings.js';
+
+export const MFA_PROMPT = 'mfa';
+
+/**
+ * The acr value for "a second factor was used", from OpenID Provider Authentication Policy
+ * Extension 1.0 §4.1 (PAPE "multi-factor"): the value Auth0 and others use for MFA step-up,
+ * so clients written for them work unchanged. Listed in discovery's acr_values_supported.
+ */
+export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+/** Whether the request asks for MFA by acr_values (space-separated, OpenID Connect Core §3.1.2.1). */
+export const asksForMfa = (acrValues: unknown) => typeof acrValues === 'string' && acrValues.split(' ').includes(MFA_ACR);
+
+export interface MfaPromptDeps {
+  scope: RealmScope;
+  methods: MfaMethod[];
+  /** The app's own policy (null: the realm's). */
+  appPolicy: (clientId: string) => MfaPolicy | null | undefined;
+}
+
+export interface SignInState {
+  accountId?: string;
+  /** The session's amr so far. */
+  amr?: string[];
+  clientId?: string;
+  acrValues?: unknown;
+}
+
+/** What the sign-in needs now: nothing, a code of an enrolled method, or enrollment. */
+export async function mfaNeed(deps: MfaPromptDeps, state: SignInState): Promise<'none' | 'verify' | 'enroll'> {
+  const { accountId } = state;
+  if (!accountId || state.amr?.includes('mfa')) return 'none';
+  const policy = (state.clientId && deps.appPolicy(state.clientId)) || deps.scope.settings.mfa;
+  const stepUp = asksForMfa(state.acrValues);
+  if (policy === 'off' && !stepUp) return 'none';
+  const enrolled = await anyEnrolled(deps, accountId);
+  if (enrolled) return 'verify';
+  return policy === 'required' || stepUp ? 'enroll' : 'none';
+}
+
+export async function anyEnrolled(deps: Pick<MfaPromptDeps, 'scope' | 'methods'>, userId: string) {
+  for (const m of deps.methods) if (await m.isEnrolled(deps.scope, userId)) return true;
+  return false;
+}
+
+const fromContext = (ctx: KoaContextWithOIDC): SignInState => ({
+  accountId: ctx.oidc.session?.accountId,
+  amr: ctx.oidc.session?.amr,
+  clientId: ctx.oidc.client?.clientId,
+  acrValues: ctx.oidc.params?.acr_values,
+});
+
+/** Adds the mfa prompt before consent. */
+export function withMfaPrompt(policy: ReturnType<typeof interactionPolicy.base>, deps: MfaPromptDeps) {
+  const check = new interactionPolicy.Check('mfa_required', 'The End-User must use a second factor', 'interaction_required', async (ctx) =>
+    (await mfaNeed(deps, fromContext(ctx))) === 'none' ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT);
+  policy.add(new interactionPolicy.Prompt({ name: MFA_PROMPT, requestable: false }, check), policy.findIndex((p) => p.name === 'consent'));
+  return policy;
+}

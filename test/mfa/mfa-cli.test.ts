@@ -1,0 +1,72 @@
+// gatehouse user factors | remove-factor | reset-mfa, spawned like an operator would, against a
+// migrated test database; the factor rows are written with pg (no server needed).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let db: TestDatabase;
+let dataDir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-mfa-cli-'));
+  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir, DATABASE_URL: db.url, DATA_DIR: dataDir, NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' };
+});
+afterAll(async () => {
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+describe('gatehouse user factors', { timeout: 120_000 }, () => {
+  it('lists, removes one type, resets all; bad type is a usage error', async () => {
+    expect((await gatehouse(['db', 'migrate'])).code).toBe(0);
+    expect((await gatehouse(['realm', 'create', 'acme'])).code).toBe(0);
+    const created = await gatehouse(['user', 'create', '--realm', 'acme', '--email', 'jo@example.com', '--password', 'a long enough password', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const userId = (JSON.parse(created.stdout) as { id: string }).id;
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "TotpCredential" ("realmId", "userId", secret, "confirmedAt") SELECT "realmId", id, 'v1.x.y.z', now() FROM "User" WHERE id = $1`, [userId]);
+      await client.query(`INSERT INTO "RecoveryCode" (id, "realmId", "userId", hash) SELECT gen_random_uuid(), "realmId", id, 'h' || g FROM "User", generate_series(1, 3) g WHERE id = $1`, [userId]);
+    } finally {
+      await client.end();
+    }
+
+    const [listed, badType] = await Promise.all([gatehouse(['user', 'factors', 'jo@example.com', '--realm', 'acme', '--json']), gatehouse(['user', 'remove-factor', 'jo@example.com', 'sms', '--realm', 'acme'])]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { type: string; remaining?: number }[]).map((f) => [f.type, f.remaining])).toEqual([['totp', undefined], ['recovery_codes', 3]]);
+    expect(badType.code).toBe(2);
+
+    const removed = await gatehouse(['user', 'remove-factor', 'jo@example.com', 'totp', '--realm', 'acme']);
+    expect(removed.stdout).toBe(`removed totp of ${userId}\n`);
+    const again = await gatehouse(['user', 'remove-factor', userId, 'totp', '--realm', 'acme']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('error: factor_not_found: ');
+
+    const reset = await gatehouse(['user', 'reset-mfa', 'jo@example.com', '--realm', 'acme']);
+    expect(reset.stdout).toBe(`reset the second factors of ${userId}\n`);
+    const empty = await gatehouse(['user', 'factors', userId, '--realm', 'acme', '--json']);
+    expect(JSON.parse(empty.stdout)).toEqual([]);
+  });
+});
