@@ -247,6 +247,24 @@ describe('gatehouse CLI', { timeout: 60_000 }, () => {
     expectRefused(await gatehouse(['user', 'delete', jo!.id, '--realm', 'acme']), 'user_not_found');
   });
 
+  it("switches a realm's account and MFA settings, refusing bad values", async () => {
+    const [on, badSwitch, badBool] = await Promise.all([
+      gatehouse(['realm', 'update', 'acme', '--sign-up', 'enabled', '--magic-link', 'enabled', '--require-verified-email', 'true', '--password-min-length', '12', '--mail-sender-name', 'Acme Support', '--mfa', 'optional', '--json']),
+      gatehouse(['realm', 'update', 'acme', '--sign-up', 'maybe']),
+      gatehouse(['realm', 'update', 'acme', '--require-verified-email', 'yes']),
+    ]);
+    expect(on.code, on.stderr).toBe(0);
+    expect(JSON.parse(on.stdout)).toMatchObject({ signUp: 'enabled', magicLink: 'enabled', requireVerifiedEmail: true, passwordPolicy: { minLength: 12 }, mailSenderName: 'Acme Support', mfa: 'optional' });
+    expectRefused(badSwitch, 'validation_failed');
+    expect(badSwitch.stderr).toMatch(/^ {2}signUp: /m);
+    expectUsageError(badBool, /--require-verified-email takes true or false/);
+
+    const off = await gatehouse(['realm', 'update', 'acme', '--sign-up', 'disabled', '--magic-link', 'disabled', '--require-verified-email', 'false', '--mail-sender-name', '', '--mfa', 'off']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toMatch(/^sign-up +disabled$/m);
+    expect(off.stdout).toMatch(/^require verified email +false$/m);
+  });
+
   it('rotates signing keys: new kids, when they sign, and how long the old ones stay published', async () => {
     const [text, json] = await Promise.all([
       gatehouse(['keys', 'rotate', '--realm', 'acme']),

@@ -44,28 +44,63 @@ function lifetimes(flags: string[]): Record<string, number> {
   }));
 }
 
+/** The account and MFA switches as a realm patch; the realms service checks the values (same rules as PATCH). */
+function accountSettings(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (values['sign-up'] !== undefined) out.signUp = values['sign-up'];
+  if (values['magic-link'] !== undefined) out.magicLink = values['magic-link'];
+  if (values.mfa !== undefined) out.mfa = values.mfa;
+  if (values['mail-sender-name'] !== undefined) out.mailSenderName = values['mail-sender-name'] === '' ? null : values['mail-sender-name'];
+  const verified = values['require-verified-email'];
+  if (verified !== undefined) {
+    if (verified !== 'true' && verified !== 'false') throw new UsageError(`--require-verified-email takes true or false, got "${String(verified)}"`, 'realm update');
+    out.requireVerifiedEmail = verified === 'true';
+  }
+  const min = values['password-min-length'];
+  if (min !== undefined) {
+    if (!/^\d{1,4}$/.test(String(min))) throw new UsageError(`--password-min-length takes a number, got "${String(min)}"`, 'realm update');
+    out.passwordPolicy = { minLength: Number(min) };
+  }
+  return out;
+}
+
 const update = defineCommand({
   group: 'realm',
   name: 'update',
-  summary: "Change a realm's display name or token lifetimes; running instances apply it at once.",
-  details: ['Lifetimes (seconds): accessToken, idToken, refreshTokenAbsolute, refreshTokenIdle, authorizationCode, session.'],
+  summary: "Change a realm's display name, token lifetimes, account and MFA settings; running instances apply it at once.",
+  details: [
+    'Lifetimes (seconds): accessToken, idToken, refreshTokenAbsolute, refreshTokenIdle, authorizationCode, session.',
+    'Sign-up, magic links and required email verification send mail: in production they need SMTP_URL.',
+  ],
   positionals: ['NAME'],
   options: {
     'display-name': { type: 'string', value: 'TEXT', help: 'name shown to users' },
     lifetime: { type: 'string', value: 'NAME=SECONDS', help: 'a token lifetime', multiple: true },
+    'sign-up': { type: 'string', value: 'enabled|disabled', help: 'the hosted sign-up page' },
+    'magic-link': { type: 'string', value: 'enabled|disabled', help: '"email me a sign-in link" on the login page' },
+    'require-verified-email': { type: 'string', value: 'true|false', help: 'unverified users cannot finish signing in' },
+    'password-min-length': { type: 'string', value: 'N', help: 'minimum password length (8-256)' },
+    'mail-sender-name': { type: 'string', value: 'TEXT', help: "the From name of the realm's mail (empty: the display name)" },
+    mfa: { type: 'string', value: 'off|optional|required', help: 'two-step verification policy' },
     json: jsonOption,
   },
   async run({ values, args: [name], open }) {
     const patch = lifetimes(values.lifetime);
+    const account = accountSettings(values);
     const runtime = await open();
     const realm = await findRealm(runtime, name!);
     const updated = await runtime.services.realms.update(realm, {
       ...(values['display-name'] === undefined ? {} : { displayName: values['display-name'] }),
       ...(values.lifetime.length ? { tokenLifetimes: patch } : {}),
+      ...account,
     }, CLI_ACTOR);
     const [view] = await realmViews(runtime, [updated]);
     if (values.json) return printJson(view);
-    printFields([['name', view!.name], ['display name', view!.displayName], ...Object.entries(view!.tokenLifetimes).map(([k, v]): [string, string] => [k, `${v} s`])]);
+    printFields([
+      ['name', view!.name], ['display name', view!.displayName], ...Object.entries(view!.tokenLifetimes).map(([k, v]): [string, string] => [k, `${v} s`]),
+      ['sign-up', view!.signUp], ['magic link', view!.magicLink], ['require verified email', String(view!.requireVerifiedEmail)],
+      ['password min length', String(view!.passwordPolicy.minLength)], ['mfa', view!.mfa],
+    ]);
   },
 });
 
