@@ -4,10 +4,10 @@
 // reset / set password, email verification and the verify-email step). Also: the realm's display name is shown, fields with an
 // error are marked aria-invalid and point at the error text, and Cancel on the demo is a
 // friendly message.
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 
 const DISPLAY_NAME = 'Demo Bank & Co';
@@ -30,12 +30,6 @@ describe.runIf(chromiumAvailable())('hosted pages: accessibility in Chromium', {
     await gh?.close();
   });
 
-  async function expectAccessible(page: Page, what: string) {
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-    expect(violations.map((v) => `${what}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-    // Nothing wider than the viewport (no sideways scrolling at 375 px).
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${what} fits`).toBe(true);
-  }
 
   for (const width of WIDTHS) {
     it(`is axe-clean at ${width} px through landing, demo, login, consent, logout and error`, async () => {

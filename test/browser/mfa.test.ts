@@ -2,10 +2,10 @@
 // enrollment during a required sign-in (QR code, key, code with an error), the recovery codes
 // page, then a later sign-in's code page with the recovery-code form; the flow reaches
 // the app. TOTP codes from oathtool.
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { totpAt } from '../mfa/mfa-support.js';
 
@@ -33,11 +33,6 @@ describe.runIf(chromiumAvailable())('two-step verification pages in Chromium', {
     await gh?.close();
   });
 
-  async function expectAccessible(page: Page, what: string) {
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-    expect(violations.map((v) => `${what}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${what} fits`).toBe(true);
-  }
 
   async function signInWithPassword(page: Page, email: string) {
     await page.goto(authorize);
