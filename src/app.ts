@@ -36,6 +36,7 @@ import { landingPage } from './http/landing.js';
 import { createAccountPages } from './modules/account-mail/account-pages.js';
 import { canSendMail } from './config/config.js';
 import { devMailRoutes } from './modules/mail/dev-mail.routes.js';
+import { STATIC_PATH, staticAssets } from './http/static-assets.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.use(healthRoutes({ prisma, stores, auditWriter: deps.auditWriter }));
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
+  app.use(STATIC_PATH, staticAssets());
   app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
   app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
