@@ -37,6 +37,7 @@ import { createAccountPages } from './modules/account-mail/account-pages.js';
 import { canSendMail } from './config/config.js';
 import { devMailRoutes } from './modules/mail/dev-mail.routes.js';
 import { STATIC_PATH, staticAssets } from './http/static-assets.js';
+import { accountRoutes } from './modules/account/account.routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const accountPages = createAccountPages({ views, csrf, services: deps.services, config, stores });
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle, mailAvailable: canSendMail(config), extend: accountPages.interaction }));
   realm.use(accountPages.landing);
+  realm.use('/account', accountRoutes({ config, views, stores, protector: deps.services.artifactProtector }));
   realm.use(endpointGuard(views));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.
   realm.use((req, res) => {

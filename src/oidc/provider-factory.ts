@@ -27,6 +27,7 @@ import { pinPublicOrigin } from './public-origin.js';
 import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
 import { MFA_ACR, withMfaPrompt } from './interactions/mfa-prompt.js';
 import { appMfaOf } from '../modules/apps/apps.service.js';
+import { builtInApps } from '../modules/first-party/built-in-apps.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -54,7 +55,9 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   const { config, stores, views, logger } = deps;
   const { scope, signingKeys: keys } = deps.services.forRealm(realm);
   const lifetimes = scope.settings.tokenLifetimes;
-  const [apps, resources] = await Promise.all([scope.apps.list(), scope.apiResources.list()]);
+  const [stored, resources] = await Promise.all([scope.apps.list(), scope.apiResources.list()]);
+  // The account page (and, in the admin realm, the console) sign in like any app (src/modules/first-party/).
+  const apps = [...stored, ...builtInApps(realm, config.baseUrl)];
   let loaded = await keys.loadForProvider();
   if (!loaded.jwks.keys.length) {
     await keys.ensureInitialKeys();
