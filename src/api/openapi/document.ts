@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of /api/v1, built from the API areas' entries (operations.ts): the
 // request schemas the routes validate with, the view schemas of their answers, problem+json
-// errors with their stable codes, and the bearer API key. Built once at start (openapi.routes.ts).
+// errors with their stable codes, and the bearer API key. Built once per process (openapi.routes.ts).
 // To document a new route: add one entry to its area's operations (or a new area to API_AREAS).
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodType } from 'zod';

@@ -14,12 +14,18 @@ export const REFERENCE_PATH = '/docs';
 const packageVersion = () => String((JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0');
 
 export function openapiRoutes(deps: { baseUrl: string; views: Views }): Router {
-  // Built once: the document only changes with the code.
-  const body = JSON.stringify(buildOpenApiDocument({ baseUrl: deps.baseUrl, version: packageVersion() }));
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  // Built once per process, on first use: the document only changes with the code, and building
+  // it (~150 ms of CPU) would otherwise delay every start, every test server's included.
+  let built: { body: string; etag: string } | undefined;
+  const document = () => {
+    if (built) return built;
+    const body = JSON.stringify(buildOpenApiDocument({ baseUrl: deps.baseUrl, version: packageVersion() }));
+    return (built = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+  };
   const router = Router();
 
   router.get(OPENAPI_PATH, (req, res) => {
+    const { body, etag } = document();
     // Cacheable by anyone for five minutes, then revalidated with the ETag (RFC 9111 §5.2.2.1, RFC 9110 §8.8.3).
     res.set({ 'Cache-Control': 'public, max-age=300', ETag: etag, 'Access-Control-Allow-Origin': '*' });
     if (req.fresh) return void res.status(304).end();
