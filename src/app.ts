@@ -1,5 +1,6 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// canonical host (browser pages) → health → landing page (/) → management API (/api/v1) → demo
+// canonical host (browser pages) → health → landing page (/) → API reference (/api/v1/openapi.json,
+// /api/v1/docs: public) → management API (/api/v1) → demo
 // relying party (/demo) → realms (/realms/:realm: hosted interaction pages, then the realm's
 // oidc-provider) → 404 → error handler.
 import cookieParser from 'cookie-parser';
