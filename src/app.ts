@@ -1,5 +1,6 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// canonical host (browser pages) → health → landing page (/) → management API (/api/v1) → demo
+// canonical host (browser pages) → health → landing page (/) → API reference (/api/v1/openapi.json,
+// /api/v1/docs: public) → management API (/api/v1) → demo
 // relying party (/demo) → realms (/realms/:realm: hosted interaction pages, then the realm's
 // oidc-provider) → 404 → error handler.
 import cookieParser from 'cookie-parser';
@@ -27,6 +28,7 @@ import { realmOf, resolveRealm } from './realms/realm-resolver.js';
 import type { PasswordHasher } from './security/passwords.js';
 import type { Stores } from './stores/stores.js';
 import { apiRoutes } from './api/api.routes.js';
+import { openapiRoutes } from './api/openapi/openapi.routes.js';
 import type { Services } from './services.js';
 import type { AuditWriter } from './modules/audit/audit-writer.js';
 import { demoRoutes } from './demo/demo.routes.js';
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.use(STATIC_PATH, staticAssets());
   app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
+  app.use('/api/v1', openapiRoutes({ baseUrl: config.baseUrl, views }));
   app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));

@@ -1,6 +1,7 @@
 // RFC 9457 problem details for the management API: {type, title, status, detail, code, errors[]}.
 // `code` is stable and documented; clients branch on it, never on `detail`.
 import type { Response } from 'express';
+import { z } from 'zod';
 
 export interface FieldError {
   path: string;
@@ -33,6 +34,23 @@ export const problems = {
   unavailable: () => new ProblemError(503, 'service_unavailable', 'Service unavailable', 'The service is temporarily unavailable. Retry after the time in Retry-After.'),
   internal: () => new ProblemError(500, 'internal_error', 'Internal error', 'Something went wrong on our side. Quote the request id when reporting it.'),
 };
+
+/** The body sendProblem writes, as a schema: the OpenAPI document's Problem (src/api/openapi). */
+export const problemSchema = z
+  .object({
+    type: z.url(),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().optional(),
+    /** Stable: clients branch on it. Each operation in the OpenAPI document lists the codes it answers. */
+    code: z.string(),
+    /** One entry per bad field (validation_failed and field-specific codes); empty otherwise. */
+    errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() }).strict()),
+    /** The X-Request-Id of the request, to quote when reporting a problem. */
+    requestId: z.string().optional(),
+  })
+  .strict()
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
 
 export function sendProblem(res: Response, problem: ProblemError, requestId?: string) {
   res

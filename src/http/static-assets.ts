@@ -27,6 +27,8 @@ function packageDir(name: string): string {
 const VENDOR: Record<string, { pkg: string; dir: string }> = {
   // ES modules (relative imports inside the folder): import from /static/vendor/simplewebauthn/index.js
   simplewebauthn: { pkg: '@simplewebauthn/browser', dir: 'esm' },
+  // One self-contained file defining <openapi-explorer>: the API reference page (/api/v1/docs).
+  'openapi-explorer': { pkg: 'openapi-explorer', dir: 'dist/browser' },
 };
 
 /** The URL of a vendor file, e.g. vendorUrl('simplewebauthn', 'index.js'). */

@@ -7,6 +7,7 @@ import { Browser } from '../support/browser.js';
 import { oidc } from '../support/relying-party.js';
 import { useGatehouseWithSmtp } from '../support/smtp.js';
 import { expectProblem } from './support.js';
+import { expectConforms } from '../support/openapi-conformance.js';
 import { buildDirectRealm, newEmail, post, REDIRECT, signUp, type DirectRealm, type Tokens } from './direct-auth-support.js';
 
 const { gh, smtp } = useGatehouseWithSmtp();
@@ -53,7 +54,7 @@ describe('magic links for an app', () => {
     expect(landed!.searchParams.get('state')).toBe('xyz-state');
     const code = landed!.searchParams.get('code')!;
 
-    const res = await post(gh(), r, '/auth/magic-links/exchange', { clientId: r.app.clientId, code });
+    const res = expectConforms(await post(gh(), r, '/auth/magic-links/exchange', { clientId: r.app.clientId, code }));
     expect(res.status).toBe(200);
     const tokens = res.body as Tokens;
     expect(await oidc.fetchUserInfo(r.client, tokens.access_token, user.id)).toMatchObject({ sub: user.id, email_verified: true });

@@ -30,3 +30,16 @@ export const createApiResourceSchema = z
   .strict();
 
 export type CreateApiResourceInput = z.input<typeof createApiResourceSchema>;
+
+/** An API resource as the API answers it (api-resources.service.ts); the OpenAPI document's ApiResource. */
+export const apiResourceViewSchema = z
+  .object({
+    id: z.uuid(),
+    identifier: z.string(),
+    name: z.string(),
+    scopes: z.array(z.string()),
+    accessTokenTtl: z.number().int().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .strict()
+  .meta({ id: 'ApiResource' });

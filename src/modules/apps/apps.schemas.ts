@@ -120,3 +120,27 @@ export type ApiAccess = z.infer<typeof apiAccessEntry>[];
 export function defaultGrantTypes(type: (typeof APP_TYPES)[number]): string[] {
   return type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token'];
 }
+
+/** An app as the API answers it (apps.service.ts toAppView); the OpenAPI document's App. */
+export const appViewSchema = z
+  .object({
+    id: z.uuid(),
+    clientId: z.string(),
+    name: z.string(),
+    type: z.enum(APP_TYPES),
+    redirectUris: z.array(z.string()),
+    postLogoutRedirectUris: z.array(z.string()),
+    grantTypes: z.array(z.enum(GRANT_TYPES)),
+    firstParty: z.boolean(),
+    apiAccess: z.array(apiAccessEntry),
+    requirePkce: z.boolean(),
+    tokenEndpointAuthMethod: z.enum([...SECRET_AUTH_METHODS, 'none']),
+    directAuth: z.boolean(),
+    mfa: mfaPolicySchema.nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .strict()
+  .meta({ id: 'App' });
+
+/** A new app: a confidential one (web, service) carries its secret, shown this once and stored only hashed. */
+export const createdAppSchema = appViewSchema.extend({ clientSecret: z.string().optional() }).strict().meta({ id: 'NewApp' });

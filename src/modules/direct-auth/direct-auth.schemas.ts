@@ -46,3 +46,19 @@ export const passwordResetSchema = z.object({ email: emailAddress(), endUserIp }
 
 /** Scopes outside the realm's user scopes must belong to the requested API resource (checked when minting). */
 export const KNOWN_USER_SCOPES: ReadonlySet<string> = new Set(OIDC_SCOPES);
+
+/** RFC 6749 §5.1 access token response (token-mint.ts TokenResponse); id_token per OpenID Connect Core §3.1.3.3. */
+export const tokenResponseSchema = z
+  .object({
+    access_token: z.string(),
+    token_type: z.string(),
+    expires_in: z.number().int(),
+    refresh_token: z.string().optional(),
+    id_token: z.string().optional(),
+    scope: z.string(),
+  })
+  .strict()
+  .meta({ id: 'TokenResponse' });
+
+/** 202 for any address: whether one is registered is not revealed (no user enumeration). */
+export const acceptedSchema = z.object({ status: z.literal('accepted') }).strict().meta({ id: 'Accepted' });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { text } from '../../http/validate.js';
 import { REALM_NAME_PATTERN } from '../../realms/realm-scope.js';
-import { accountSettingsPatchSchema, tokenLifetimesPatchSchema } from '../../realms/realm-settings.js';
+import { accountSettingsPatchSchema, mfaPolicySchema, passwordPolicySchema, tokenLifetimesPatchSchema } from '../../realms/realm-settings.js';
 
 const displayName = text().trim().min(1).max(200);
 
@@ -22,3 +22,25 @@ export const updateRealmSchema = z
 
 export type CreateRealmInput = z.input<typeof createRealmSchema>;
 export type UpdateRealmInput = z.input<typeof updateRealmSchema>;
+
+const switchValue = z.enum(['enabled', 'disabled']);
+
+/** A realm as the API answers it (realms.service.ts view); the OpenAPI document's Realm. */
+export const realmViewSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    displayName: z.string(),
+    /** The realm's OpenID Connect issuer; discovery is at {issuer}/.well-known/openid-configuration. */
+    issuer: z.url(),
+    tokenLifetimes: tokenLifetimesPatchSchema.required(),
+    signUp: switchValue,
+    magicLink: switchValue,
+    requireVerifiedEmail: z.boolean(),
+    passwordPolicy: z.object({ minLength: passwordPolicySchema.shape.minLength.unwrap() }).strict(),
+    mailSenderName: z.string().nullable(),
+    mfa: mfaPolicySchema,
+    createdAt: z.iso.datetime(),
+  })
+  .strict()
+  .meta({ id: 'Realm' });
