@@ -13,6 +13,10 @@ export interface MailTemplates {
   'password-changed': { name: string | null };
   'magic-link': { name: string | null; link: string };
   'set-password': { name: string | null; link: string };
+  /** To the new address of an email change (src/modules/users/email-change.service.ts). */
+  'confirm-email-change': { name: string | null; link: string; newEmail: string };
+  /** To the old address once the change is done. */
+  'email-changed': { name: string | null; newEmail: string };
 }
 export type MailTemplate = keyof MailTemplates;
 
