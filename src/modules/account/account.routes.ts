@@ -116,7 +116,10 @@ export function accountRoutes(deps: AccountDeps): Router {
 
   router.get('/', async (req, res) => {
     const ctx = res.locals.account as AccountContext;
-    const parts = await Promise.all(sections.map(async (s) => ({ id: s.id, title: s.title, html: await s.render(req, res, ctx) })));
+    // One section after another: in parallel, one section's synchronous template work delays the
+    // replies another awaits, and a busy process then hits the store's command timeout.
+    const parts: { id: string; title: string; html: string }[] = [];
+    for (const s of sections) parts.push({ id: s.id, title: s.title, html: await s.render(req, res, ctx) });
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : undefined;
     kit.page(req, res, 'account/overview', { title: 'Your account', user: res.locals.accountUser, parts, notice, csrfToken: ctx.csrfToken }, 200, { scripts: sections.flatMap((s) => s.scripts ?? []) });
   });
