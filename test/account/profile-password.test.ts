@@ -101,7 +101,8 @@ describe('account page: password', () => {
     await expect(oidc.refreshTokenGrant(config, elsewhere.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     // This browser stays signed in to its account page.
     expect((await browser.request(accountUrl(gh(), realm.name))).status).toBe(200);
-    await smtp().waitFor(user.email.toLowerCase(), (m) => m.subject.includes('password was changed'));
+    const notice = await smtp().waitFor(user.email.toLowerCase(), (m) => m.subject.includes('password was changed'));
+    expect(notice.text.replace(/\s+/g, ' ')).toContain('every other device signed in to it was signed out');
     await expect(signIn(config, gh().url, { email: user.email, password: user.password, redirectUri: REDIRECT })).rejects.toThrow(/did not return/);
     await signIn(config, gh().url, { email: user.email, password: 'a much newer secret', redirectUri: REDIRECT });
   });

@@ -46,7 +46,7 @@ export function createPasswordChangeService(deps: { scope: RealmScope; passwords
       await scope.inTransaction(async (tx) => {
         await tx.users.setPasswordHash(user.id, hash);
         await deps.userTokens.endAll(tx, user.id, ['password_reset', 'set_password', 'magic_link']);
-        await deps.mailOutbox.enqueue(tx, { to: user.email, template: 'password-changed', data: { name: user.name } });
+        await deps.mailOutbox.enqueue(tx, { to: user.email, template: 'password-changed', data: { name: user.name, fromAccountPage: true } });
         await tx.audit.append({ ...meta, action: 'user.password_changed', target: `user:${user.id}` });
       });
       return { ok: true };
