@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const accountPages = createAccountPages({ views, csrf, services: deps.services, config, stores });
   realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle, mailAvailable: canSendMail(config), extend: accountPages.interaction }));
   realm.use(accountPages.landing);
-  realm.use('/account', accountRoutes({ config, views, stores, protector: deps.services.artifactProtector }));
+  realm.use('/account', accountRoutes({ config, views, stores, protector: deps.services.artifactProtector, services: deps.services, passwords: deps.passwords }));
   realm.use(endpointGuard(views));
   // No body parser above this line for provider routes: oidc-provider parses its own bodies.
   realm.use((req, res) => {

@@ -19,6 +19,7 @@ import { createPages } from './pages.js';
 import { createResourceIndicators } from './resources.js';
 import { introspectionAllowed, revocationAllowed } from './token-policies.js';
 import { attachProviderEvents } from './provider-events.js';
+import { attachSessionMetadata } from '../modules/sessions/session-metadata.js';
 import { answerUnavailable } from './provider-unavailable.js';
 import { cacheHeaders } from './cache-headers.js';
 import { enforceClientSecretAuth } from './client-auth.js';
@@ -156,6 +157,8 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   // (StoreUnavailableError); this adds their Retry-After.
   provider.use(retryAfterOn503);
   attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
+  // Address, browser and last seen of each session, for the account page (src/modules/sessions/).
+  attachSessionMetadata(provider, { store: stores.artifacts, protector: deps.services.artifactProtector, realmId: realm.id, sessionSeconds: lifetimes.session, onError: (err) => logger.warn({ err }, 'session metadata not recorded') });
   answerUnavailable(provider, pages.renderError);
   return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
 }

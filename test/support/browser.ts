@@ -13,10 +13,11 @@ export interface Page {
 export class Browser {
   readonly jar = new CookieJar();
 
-  constructor(private readonly origin: string) {}
+  /** `userAgent`: the User-Agent header to send (Node's own otherwise). */
+  constructor(private readonly origin: string, private readonly userAgent?: string) {}
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'text/html' };
+    const headers: Record<string, string> = { accept: 'text/html', ...(this.userAgent ? { 'user-agent': this.userAgent } : {}) };
     const cookie = await this.jar.getCookieString(url);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;

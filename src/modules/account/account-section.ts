@@ -15,8 +15,14 @@ export interface AccountContext {
   authTime: number;
   /** RFC 8176 methods of that authentication (e.g. ['pwd'], ['pwd', 'otp', 'mfa']). */
   amr: string[];
+  /** The acr of that authentication (MFA_ACR after a second factor). */
+  acr?: string;
   /** Whether authTime is recent enough for a sensitive change (step-up window). */
   recent: boolean;
+  /** Whether that recent authentication included a second factor (amr has `mfa`). */
+  recentMfa: boolean;
+  /** The uid of the realm session (oidc-provider's Session) this page was signed in from: "this browser". */
+  sessionUid?: string;
   /** The CSRF token every form of the page carries (field name `_csrf`). */
   csrfToken: string;
   /** `/realms/{realm}/account`: forms post to `${base}/<section id>/...`. */
@@ -26,6 +32,8 @@ export interface AccountContext {
 export interface AccountRouteKit {
   /** Sends the browser through a fresh sign-in (step-up) unless ctx.recent; then back to the page it asked for. */
   recent: RequestHandler;
+  /** Like `recent`, and the fresh authentication must include a second factor (acr_values = MFA_ACR). */
+  recentMfa: RequestHandler;
   /** Parses urlencoded forms (small limit). */
   form: RequestHandler;
   /** Parses JSON bodies (small limit), for script-driven calls such as WebAuthn. */
@@ -38,6 +46,15 @@ export interface AccountRouteKit {
   done(req: Request, res: Response, notice: string): void;
 }
 
+/** For routes a section serves without the account session (e.g. a mailed link opened in another browser). */
+export interface AccountPublicKit {
+  form: RequestHandler;
+  csrf: RequestHandler;
+  csrfToken(req: Request, res: Response): string;
+  /** Renders `view` in the site layout, no-store. */
+  send(res: Response, view: string, data: Record<string, unknown>, status?: number): void;
+}
+
 export interface AccountSection {
   /** Path segment of its routes and its anchor on the overview. */
   id: string;
@@ -47,6 +64,8 @@ export interface AccountSection {
   render(req: Request, res: Response, ctx: AccountContext): Promise<string>;
   /** Mounts its routes on `router` (at /realms/{realm}/account/<id>); the account session is checked before them. */
   routes?(router: Router, kit: AccountRouteKit): void;
+  /** Mounts routes at /realms/{realm}/account/<id> that need no account session; mounted before the session check. */
+  publicRoutes?(router: Router, kit: AccountPublicKit): void;
   /** Script files the overview loads for this section (e.g. the passkey enrollment module). */
   scripts?: string[];
 }

@@ -12,10 +12,13 @@ import type { Views } from '../../http/views.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import type { ArtifactProtector } from '../../stores/artifact-protection.js';
 import type { Stores } from '../../stores/stores.js';
+import type { PasswordHasher } from '../../security/passwords.js';
+import type { Services } from '../../services.js';
+import { MFA_ACR } from '../../oidc/interactions/mfa-prompt.js';
 import { accountTarget } from '../first-party/built-in-apps.js';
 import { createFirstPartySessions } from '../first-party/first-party-session.js';
 import { createFirstPartySignIn } from '../first-party/first-party-sign-in.js';
-import type { AccountContext, AccountRouteKit } from './account-section.js';
+import type { AccountContext, AccountPublicKit, AccountRouteKit } from './account-section.js';
 import { createAccountSections } from './account-sections.js';
 
 /** A sensitive change needs an authentication at most this old (step-up), seconds. */
@@ -24,8 +27,10 @@ export const RECENT_AUTH_SECONDS = 5 * 60;
 export interface AccountDeps {
   config: Readonly<Config>;
   views: Views;
-  stores: Pick<Stores, 'artifacts'>;
+  stores: Pick<Stores, 'artifacts' | 'rateLimiter'>;
   protector: ArtifactProtector;
+  services: Services;
+  passwords: PasswordHasher;
 }
 
 export function accountRoutes(deps: AccountDeps): Router {
@@ -39,6 +44,15 @@ export function accountRoutes(deps: AccountDeps): Router {
 
   const router = Router({ mergeParams: true });
   router.use(cookieParser());
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 30 });
+
+  const publicKit: AccountPublicKit = { form, csrf: csrf.protect, csrfToken: csrf.token, send: (res, view, data, status) => views.send(res, view, data, status) };
+  for (const s of sections) {
+    if (!s.publicRoutes) continue;
+    const sub = Router({ mergeParams: true });
+    s.publicRoutes(sub, publicKit);
+    router.use(`/${s.id}`, sub);
+  }
 
   router.get('/callback', async (req, res) => {
     const { scope, provider } = realmOf(res);
@@ -62,11 +76,15 @@ export function accountRoutes(deps: AccountDeps): Router {
       if (req.method === 'GET') return signIn.begin(res, scope.realm.name, target, { returnTo: req.originalUrl.split('?')[0]! });
       return res.redirect(303, target.basePath);
     }
+    const recent = Date.now() / 1000 - session.authTime <= RECENT_AUTH_SECONDS;
     const ctx: AccountContext = {
       userId: session.userId,
       authTime: session.authTime,
       amr: session.amr,
-      recent: Date.now() / 1000 - session.authTime <= RECENT_AUTH_SECONDS,
+      acr: session.acr,
+      recent,
+      recentMfa: recent && session.amr.includes('mfa'),
+      sessionUid: session.sessionUid,
       csrfToken: csrf.token(req, res),
       base: target.basePath,
     };
@@ -75,16 +93,21 @@ export function accountRoutes(deps: AccountDeps): Router {
     next();
   });
 
+  // Step-up: a fresh authentication (max_age=0, OpenID Connect Core §3.1.2.1), back to the page
+  // asked for (a POST comes back to the overview: its form is not replayed). With `mfa`, the
+  // authorization request also asks for MFA_ACR (acr_values, §3.1.2.1), so the mfa prompt asks
+  // for a second factor even right after a password.
+  const stepUp = (mfa: boolean): AccountRouteKit['recent'] => (req, res, next) => {
+    const ctx = res.locals.account as AccountContext;
+    if (mfa ? ctx.recentMfa : ctx.recent) return next();
+    const { scope } = realmOf(res);
+    const back = req.method === 'GET' ? req.originalUrl.split('?')[0]! : ctx.base;
+    signIn.begin(res, scope.realm.name, targetOf(res), { returnTo: back, maxAge: 0, ...(mfa ? { acrValues: MFA_ACR } : {}) });
+  };
   const kit: AccountRouteKit = {
-    // Step-up: a fresh authentication (max_age=0, OpenID Connect Core §3.1.2.1), back to the page asked for.
-    recent: (req, res, next) => {
-      const ctx = res.locals.account as AccountContext;
-      if (ctx.recent) return next();
-      const { scope } = realmOf(res);
-      const back = req.method === 'GET' ? req.originalUrl.split('?')[0]! : ctx.base;
-      signIn.begin(res, scope.realm.name, targetOf(res), { returnTo: back, maxAge: 0 });
-    },
-    form: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 30 }),
+    recent: stepUp(false),
+    recentMfa: stepUp(true),
+    form,
     json: express.json({ limit: '64kb' }),
     csrf: csrf.protect,
     page: (_req, res, view, data, status, options) => views.send(res, view, { wide: true, accountBase: (res.locals.account as AccountContext).base, sections: sections.map((s) => ({ id: s.id, title: s.title })), ...data }, status, options),
@@ -93,7 +116,10 @@ export function accountRoutes(deps: AccountDeps): Router {
 
   router.get('/', async (req, res) => {
     const ctx = res.locals.account as AccountContext;
-    const parts = await Promise.all(sections.map(async (s) => ({ id: s.id, title: s.title, html: await s.render(req, res, ctx) })));
+    // One section after another: in parallel, one section's synchronous template work delays the
+    // replies another awaits, and a busy process then hits the store's command timeout.
+    const parts: { id: string; title: string; html: string }[] = [];
+    for (const s of sections) parts.push({ id: s.id, title: s.title, html: await s.render(req, res, ctx) });
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : undefined;
     kit.page(req, res, 'account/overview', { title: 'Your account', user: res.locals.accountUser, parts, notice, csrfToken: ctx.csrfToken }, 200, { scripts: sections.flatMap((s) => s.scripts ?? []) });
   });

@@ -15,6 +15,9 @@ export interface AuditEntry {
 export function createAuditRepo(db: Db, realmId: string) {
   return {
     append: (entry: AuditEntry) => db.auditEvent.create({ data: { realmId, ...entry } }),
+    /** Events by or about one user among `actions`, newest first (the account page's security activity). */
+    forUser: (userId: string, actions: readonly string[], take: number) =>
+      db.auditEvent.findMany({ where: { realmId, action: { in: [...actions] }, OR: [{ target: `user:${userId}` }, { actor: `user:${userId}` }] }, orderBy: { createdAt: 'desc' }, take }),
     list: ({ take, action }: { take: number; action?: string }) =>
       db.auditEvent.findMany({ where: { realmId, ...(action ? { action } : {}) }, orderBy: { createdAt: 'desc' }, take }),
   };

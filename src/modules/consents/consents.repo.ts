@@ -3,6 +3,10 @@ import type { Db } from '../../db/types.js';
 
 export function createConsentsRepo(db: Db, realmId: string) {
   return {
+    /** The user's remembered consents with their app, newest first (the account page's connected apps). */
+    listForUser: (userId: string) => db.consent.findMany({ where: { realmId, userId }, include: { app: true }, orderBy: { updatedAt: 'desc' } }),
+    /** Forgets the consent; false when there was none. */
+    remove: async (userId: string, appId: string) => (await db.consent.deleteMany({ where: { realmId, userId, appId } })).count > 0,
     find: (userId: string, appId: string) => db.consent.findUnique({ where: { realmId_userId_appId: { realmId, userId, appId } } }),
     /**
      * Adds `scopes` to what the user granted the app, in one statement: a read-then-write would let

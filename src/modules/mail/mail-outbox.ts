@@ -10,9 +10,14 @@ import type { Sealer } from '../../security/encryption.js';
 export interface MailTemplates {
   'verify-email': { name: string | null; link: string; code: string };
   'reset-password': { name: string | null; link: string };
-  'password-changed': { name: string | null };
+  /** `fromAccountPage`: changed on the account page, which signs out every OTHER device. */
+  'password-changed': { name: string | null; fromAccountPage?: boolean };
   'magic-link': { name: string | null; link: string };
   'set-password': { name: string | null; link: string };
+  /** To the new address of an email change (src/modules/users/email-change.service.ts). */
+  'confirm-email-change': { name: string | null; link: string; newEmail: string };
+  /** To the old address once the change is done. */
+  'email-changed': { name: string | null; newEmail: string };
 }
 export type MailTemplate = keyof MailTemplates;
 

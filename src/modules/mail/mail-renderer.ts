@@ -19,7 +19,7 @@ export interface MailContext {
   realmDisplayName: string;
 }
 
-export const MAIL_TEMPLATES: readonly MailTemplate[] = ['verify-email', 'reset-password', 'password-changed', 'magic-link', 'set-password'];
+export const MAIL_TEMPLATES: readonly MailTemplate[] = ['verify-email', 'reset-password', 'password-changed', 'magic-link', 'set-password', 'confirm-email-change', 'email-changed'];
 
 export const isMailTemplate = (name: string): name is MailTemplate => (MAIL_TEMPLATES as readonly string[]).includes(name);
 

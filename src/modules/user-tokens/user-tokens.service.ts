@@ -16,6 +16,7 @@ export const USER_TOKEN_KINDS = {
   magic_link: { ttlSeconds: 15 * 60, code: false },
   set_password: { ttlSeconds: 72 * 3600, code: false },
   magic_link_exchange: { ttlSeconds: 5 * 60, code: false },
+  email_change: { ttlSeconds: 24 * 3600, code: false },
 } as const;
 export type UserTokenKind = keyof typeof USER_TOKEN_KINDS;
 
