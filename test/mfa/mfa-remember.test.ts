@@ -1,6 +1,6 @@
 // "Remember this browser": after a code with the box ticked, the same browser signs in with the
 // password alone until the realm's mfaRememberDays pass; another browser, another user, another
-// realm, a changed password or a removed factor, and step-up (acr_values) are asked for a code.
+// realm, a changed password or a removed factor, step-up (acr_values), max_age and prompt=login are asked for a code.
 import { describe, expect, it } from 'vitest';
 import { Browser } from '../support/browser.js';
 import { useGatehouse } from '../support/gatehouse.js';
@@ -130,6 +130,16 @@ describe('remember this browser', () => {
     expect(asksForCode(stepUp.page.html)).toBe(true);
     const claims = (await stepUp.finish(await browser.submit(stepUp.page, '/mfa/totp', { code: totpAt(user.secret, 30) }))).claims()!;
     expect(claims.acr).toBe(MFA_ACR);
+  });
+
+  it('max_age and prompt=login (a fresh authentication) ask for the code too', async () => {
+    const r = await mfaRealm(gh(), 'required', null, { mfaRememberDays: DAYS });
+    const user = await enrolled(gh(), r);
+    const browser = await withOnly(await rememberedBrowser(r, user), COOKIE);
+    expect(asksForCode((await passwordSignIn(gh(), r, user, { browser, extra: { max_age: '0' } })).page.html)).toBe(true);
+    expect(asksForCode((await passwordSignIn(gh(), r, user, { browser, extra: { prompt: 'login' } })).page.html)).toBe(true);
+    // Control: the same browser without them is not asked.
+    expect(asksForCode((await passwordSignIn(gh(), r, user, { browser })).page.html)).toBe(false);
   });
 
   it('lowering the days to 0 ends remembered browsers at once; more than 90 is refused', async () => {

@@ -40,6 +40,8 @@ export interface SignInState {
   amr?: string[];
   clientId?: string;
   acrValues?: unknown;
+  /** The request asks for a fresh authentication: max_age or prompt=login (oidc-provider turns max_age=0 into the latter). */
+  fresh?: boolean;
 }
 
 /** What the sign-in needs now: nothing, a code of an enrolled method, or enrollment. */
@@ -64,17 +66,19 @@ const fromContext = (ctx: KoaContextWithOIDC): SignInState => ({
   amr: ctx.oidc.session?.amr,
   clientId: ctx.oidc.client?.clientId,
   acrValues: ctx.oidc.params?.acr_values,
+  fresh: ctx.oidc.params?.max_age !== undefined || Boolean(ctx.oidc.prompts?.has('login')),
 });
 
 /**
  * Whether a remembered browser lets this sign-in skip the code. Never on step-up: a client asking
  * for the MFA acr by acr_values wants a second factor presented now (OpenID Connect Core
- * §3.1.2.1, acr_values; PAPE 1.0 §4.1), and a remembered browser is not one. Skipping adds no
+ * §3.1.2.1, acr_values; PAPE 1.0 §4.1), and a remembered browser is not one; nor with max_age or
+ * prompt=login, by which a client asks for a fresh authentication (Core §3.1.2.1), here both factors. Skipping adds no
  * 'mfa' to the session's amr and no MFA acr (RFC 8176 §2: amr lists the methods used in this
  * authentication), so the ID token does not claim a second factor that was not used.
  */
 async function rememberedSkip(deps: MfaPromptDeps, state: SignInState, cookie: string | undefined) {
-  if (!deps.remember || !state.accountId || asksForMfa(state.acrValues)) return false;
+  if (!deps.remember || !state.accountId || asksForMfa(state.acrValues) || state.fresh) return false;
   return deps.remember.remembers(deps.scope, state.accountId, cookie);
 }
 
