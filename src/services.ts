@@ -24,6 +24,7 @@ import { createAccountServices } from './modules/account-mail/account-services.j
 import { createUserAdminService } from './modules/users/user-admin.service.js';
 import { createMfaMethods } from './modules/mfa/mfa-methods.js';
 import { createMfaService } from './modules/mfa/mfa.service.js';
+import { createRememberBrowser } from './modules/mfa/remember-browser.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -47,6 +48,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     artifactProtector: protector,
     /** Second-factor methods (src/modules/mfa/mfa-methods.ts): TOTP, recovery codes. */
     mfaMethods: createMfaMethods(config.masterKey),
+    /** "Remember this browser" after a second factor (src/modules/mfa/remember-browser.ts). */
+    mfaRemember: createRememberBrowser(config.masterKey, config.baseUrl.startsWith('https:')),
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {

@@ -106,7 +106,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
     // Endpoint paths under the realm's issuer; discovery publishes them (OpenID Connect Discovery §3).
     routes: ROUTES,
     // policy: login, then verify_email when the realm requires verified emails, then consent.
-    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: withMfaPrompt(interactionPolicyFor(scope), { scope, methods: deps.services.mfaMethods.methods, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }) },
+    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: withMfaPrompt(interactionPolicyFor(scope), { scope, methods: deps.services.mfaMethods.methods, remember: deps.services.mfaRemember, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }) },
     // Discovery's acr_values_supported; the mfa prompt sets it once a second factor was used.
     acrValues: [MFA_ACR],
     features: {

@@ -41,6 +41,9 @@ const switchSetting = z.enum(['enabled', 'disabled']);
 export const mfaPolicySchema = z.enum(['off', 'optional', 'required']);
 export type MfaPolicy = z.infer<typeof mfaPolicySchema>;
 
+/** The longest a browser may skip the second factor (src/modules/mfa/remember-browser.ts). */
+export const MFA_REMEMBER_MAX_DAYS = 90;
+
 /** Self-service account settings: what the hosted pages offer end users. Mail-needing ones are MAIL_FEATURES. */
 export const accountSettingsShape = {
   /** The hosted sign-up page. */
@@ -54,6 +57,8 @@ export const accountSettingsShape = {
   mailSenderName: z.string().trim().min(1).max(100).regex(/^[^\r\n<>"]+$/, 'no line breaks, angle brackets or double quotes').optional(),
   /** Second factor at sign-in (src/oidc/interactions/mfa-prompt.ts); an app may override it. */
   mfa: mfaPolicySchema.default('off'),
+  /** "Remember this browser" after a second factor, for this many days (0: not offered). */
+  mfaRememberDays: z.number().int().min(0).max(MFA_REMEMBER_MAX_DAYS).default(0),
 };
 
 /** Settings that send mail: refused in production while no SMTP_URL is configured. */
@@ -73,6 +78,7 @@ export const accountSettingsPatchSchema = z
     passwordPolicy: z.object({ minLength: passwordPolicySchema.shape.minLength.unwrap().optional() }).strict().optional(),
     mailSenderName: accountSettingsShape.mailSenderName.unwrap().nullable().optional(),
     mfa: mfaPolicySchema.optional(),
+    mfaRememberDays: accountSettingsShape.mfaRememberDays.unwrap().optional(),
   })
   .strict();
 export type AccountSettingsPatch = z.infer<typeof accountSettingsPatchSchema>;

@@ -112,7 +112,7 @@ describe('with a platform key', () => {
       // The promised defaults, in seconds: access 15 min, ID 1 h, refresh 30 d absolute / 14 d idle, code 60 s, session 14 d.
       tokenLifetimes: { accessToken: 900, idToken: 3600, refreshTokenAbsolute: 2_592_000, refreshTokenIdle: 1_209_600, authorizationCode: 60, session: 1_209_600 },
       // Self-service account features are off until the developer turns them on.
-      signUp: 'disabled', magicLink: 'disabled', requireVerifiedEmail: false, passwordPolicy: { minLength: 8 }, mailSenderName: null, mfa: 'off',
+      signUp: 'disabled', magicLink: 'disabled', requireVerifiedEmail: false, passwordPolicy: { minLength: 8 }, mailSenderName: null, mfa: 'off', mfaRememberDays: 0,
     });
     expect(res.headers.location).toBe(`/api/v1/realms/${name}`);
     expect((await call('GET', `/realms/${name}`)).body).toEqual(res.body);

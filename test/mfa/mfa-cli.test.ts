@@ -69,4 +69,19 @@ describe('gatehouse user factors', { timeout: 120_000 }, () => {
     const empty = await gatehouse(['user', 'factors', userId, '--realm', 'acme', '--json']);
     expect(JSON.parse(empty.stdout)).toEqual([]);
   });
+
+  it('realm update --mfa-remember-days sets the days; out of range or not a number is refused', async () => {
+    expect((await gatehouse(['db', 'migrate'])).code).toBe(0);
+    expect((await gatehouse(['realm', 'create', 'remember'])).code).toBe(0);
+    const [set, tooMany, notANumber] = await Promise.all([
+      gatehouse(['realm', 'update', 'remember', '--mfa-remember-days', '14', '--json']),
+      gatehouse(['realm', 'update', 'remember', '--mfa-remember-days', '91']),
+      gatehouse(['realm', 'update', 'remember', '--mfa-remember-days', 'x']),
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ mfaRememberDays: 14 });
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('mfaRememberDays');
+    expect(notANumber.code).toBe(2);
+  });
 });

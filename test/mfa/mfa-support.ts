@@ -16,8 +16,8 @@ type Policy = 'off' | 'optional' | 'required';
 export const totpAt = (secret: string, offsetSeconds = 0) =>
   execFileSync('oathtool', ['--totp', '-b', '-N', `@${Math.floor(Date.now() / 1000) + offsetSeconds}`, secret]).toString().trim();
 
-export async function mfaRealm(gh: TestGatehouse, mfa: Policy, appMfa: Policy | null = null) {
-  const realm = await gh.services.realms.create({ name: unique('mfa'), mfa }, null, { actor: 'test' });
+export async function mfaRealm(gh: TestGatehouse, mfa: Policy, appMfa: Policy | null = null, settings: { mfaRememberDays?: number } = {}) {
+  const realm = await gh.services.realms.create({ name: unique('mfa'), mfa, ...settings }, null, { actor: 'test' });
   const { app, clientSecret } = await buildApp(gh, realm, { mfa: appMfa });
   const config = await discover(`${gh.url}/realms/${realm.name}`, app.clientId, clientSecret);
   return { realm, app, config, scope: gh.services.forRealm(realm).scope };

@@ -50,6 +50,11 @@ function accountSettings(values: Record<string, unknown>): Record<string, unknow
   if (values['sign-up'] !== undefined) out.signUp = values['sign-up'];
   if (values['magic-link'] !== undefined) out.magicLink = values['magic-link'];
   if (values.mfa !== undefined) out.mfa = values.mfa;
+  const days = values['mfa-remember-days'];
+  if (days !== undefined) {
+    if (!/^\d{1,3}$/.test(String(days))) throw new UsageError(`--mfa-remember-days takes a number of days (0-90), got "${String(days)}"`, 'realm update');
+    out.mfaRememberDays = Number(days);
+  }
   if (values['mail-sender-name'] !== undefined) out.mailSenderName = values['mail-sender-name'] === '' ? null : values['mail-sender-name'];
   const verified = values['require-verified-email'];
   if (verified !== undefined) {
@@ -82,6 +87,7 @@ const update = defineCommand({
     'password-min-length': { type: 'string', value: 'N', help: 'minimum password length (8-256)' },
     'mail-sender-name': { type: 'string', value: 'TEXT', help: "the From name of the realm's mail (empty: the display name)" },
     mfa: { type: 'string', value: 'off|optional|required', help: 'two-step verification policy' },
+    'mfa-remember-days': { type: 'string', value: 'N', help: '"remember this browser" for N days after a second factor (0-90, 0: off)' },
     json: jsonOption,
   },
   async run({ values, args: [name], open }) {
@@ -100,6 +106,7 @@ const update = defineCommand({
       ['name', view!.name], ['display name', view!.displayName], ...Object.entries(view!.tokenLifetimes).map(([k, v]): [string, string] => [k, `${v} s`]),
       ['sign-up', view!.signUp], ['magic link', view!.magicLink], ['require verified email', String(view!.requireVerifiedEmail)],
       ['password min length', String(view!.passwordPolicy.minLength)], ['mfa', view!.mfa],
+      ['mfa remember days', String(view!.mfaRememberDays)],
     ]);
   },
 });

@@ -28,6 +28,7 @@ export interface RealmView {
   passwordPolicy: RealmSettings['passwordPolicy'];
   mailSenderName: string | null;
   mfa: RealmSettings['mfa'];
+  mfaRememberDays: number;
   createdAt: string;
 }
 
@@ -39,8 +40,8 @@ function settingsWith(settings: RealmSettings, patch: TokenLifetimesPatch | unde
   return result.data;
 }
 
-const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }: AccountSettingsPatch): AccountSettingsPatch =>
-  Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }).filter(([, v]) => v !== undefined));
+const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa, mfaRememberDays }: AccountSettingsPatch): AccountSettingsPatch =>
+  Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa, mfaRememberDays }).filter(([, v]) => v !== undefined));
 
 export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string; mailAvailable: boolean }) {
   const { prisma, sealer, events } = deps;
@@ -110,6 +111,7 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
         passwordPolicy: s.passwordPolicy,
         mailSenderName: s.mailSenderName ?? null,
         mfa: s.mfa,
+        mfaRememberDays: s.mfaRememberDays,
         createdAt: r.createdAt.toISOString(),
       };
     },

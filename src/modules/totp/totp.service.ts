@@ -5,6 +5,7 @@
 // another row does not open). Enrollment: a pending secret, active after one correct code.
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
+import { nodeCrypto } from './node-crypto.js';
 import { createSealer } from '../../security/encryption.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 
@@ -21,7 +22,7 @@ export function createTotpService(masterKey: Buffer) {
   async function stepOf(secret: string, code: string): Promise<number | null> {
     const token = normalize(code);
     if (!CODE.test(token)) return null;
-    const result = await verify({ secret, token, epochTolerance: STEP_SECONDS });
+    const result = await verify({ secret, token, epochTolerance: STEP_SECONDS, crypto: nodeCrypto });
     return result.valid && 'timeStep' in result && typeof result.timeStep === 'number' ? result.timeStep : null;
   }
 
