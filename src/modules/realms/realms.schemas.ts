@@ -40,6 +40,8 @@ export const realmViewSchema = z
     passwordPolicy: z.object({ minLength: passwordPolicySchema.shape.minLength.unwrap() }).strict(),
     mailSenderName: z.string().nullable(),
     mfa: mfaPolicySchema,
+    /** Days a browser may skip the second factor after "Remember this browser" (0: never). */
+    mfaRememberDays: z.number().int().min(0),
     createdAt: z.iso.datetime(),
   })
   .strict()
