@@ -1,0 +1,32 @@
+// Starts a server of this folder in a process of its own and waits for its announcement
+// (announce.ts). Its stdout is read for that line only; stderr passes through.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ANNOUNCE, type Target } from './announce.js';
+
+export interface BenchServer {
+  name: string;
+  target: Target;
+  stop(): Promise<void>;
+}
+
+export async function startServer(name: 'gatehouse' | 'bare-provider'): Promise<BenchServer> {
+  const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const target = await new Promise<Target>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server ${name} exited (${code}) before it was ready`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith(ANNOUNCE)) resolve(JSON.parse(line.slice(ANNOUNCE.length)) as Target);
+    });
+  });
+  return {
+    name,
+    target,
+    async stop() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
