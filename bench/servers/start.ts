@@ -11,9 +11,10 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(name: 'gatehouse' | 'bare-provider'): Promise<BenchServer> {
+/** `nodeArgs`: more options for the server's node (e.g. --cpu-prof). */
+export async function startServer(name: 'gatehouse' | 'bare-provider', nodeArgs: string[] = []): Promise<BenchServer> {
   const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const target = await new Promise<Target>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench server ${name} exited (${code}) before it was ready`)));
