@@ -1,5 +1,5 @@
 // A CPU profile of one server under one path's load, and its heaviest functions by self time.
-// Usage: npm run bench:profile [-- --path 0 --server gatehouse --seconds 10 --connections 16]
+// Usage: node --import tsx bench/profile.ts [--path 0 --server gatehouse --seconds 10 --connections 16]
 //   --path: the row of token-paths.ts; writes the .cpuprofile (open it in Chrome DevTools) to --dir.
 import autocannon from 'autocannon';
 import { readdir, readFile } from 'node:fs/promises';
