@@ -2,7 +2,7 @@
 // Usage: node --import tsx bench/profile.ts [--path 0 --server gatehouse --seconds 10 --connections 16]
 //   --path: the row of token-paths.ts; writes the .cpuprofile (open it in Chrome DevTools) to --dir.
 import autocannon from 'autocannon';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './servers/start.js';
@@ -27,7 +27,10 @@ await server.stop();
 console.log(`${server.name}, ${path.name}: ${Math.round(result['2xx'] / Number(values.seconds))} req/s, ${result.non2xx} non-2xx`);
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number }
-const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile') && !before.has(f))!;
+// One profile per thread (tsx's loader has one of its own): the main thread's is the largest.
+const made = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+const sizes = await Promise.all(made.map(async (f) => (await stat(join(dir, f))).size));
+const file = made[sizes.indexOf(Math.max(...sizes))]!;
 const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as { nodes: Node[] };
 const total = profile.nodes.reduce((a, n) => a + n.hitCount, 0);
 const self = new Map<string, number>();
