@@ -1,24 +1,25 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// canonical host (browser pages) → health → landing page (/) → API reference (/api/v1/openapi.json,
-// /api/v1/docs: public) → management API (/api/v1) → demo
-// relying party (/demo) → realms (/realms/:realm: hosted interaction pages, then the realm's
-// oidc-provider) → 404 → error handler.
+// canonical host (browser pages) → realms (/realms/:realm: the token endpoints first, then hosted
+// interaction pages, then the realm's oidc-provider) → health → landing page (/) → API reference
+// (/api/v1/openapi.json, /api/v1/docs: public) → management API (/api/v1) → demo relying party (/demo) → 404 → error handler. Realms come first because they
+// take most of the traffic (token requests): no other mount matches /realms/, so the order changes
+// no answer, only how many layers each token request walks past.
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
-import helmet from 'helmet';
+import express, { type Express, type Request, type Response } from 'express';
 import type { Config } from './config/config.js';
 import type { PrismaClient } from './db/types.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { problems, sendProblem } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { Views } from './http/views.js';
 import { createLoginThrottle } from './modules/auth/login-throttle.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import type { Logger } from './observability/logger.js';
 import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
 import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
-import { endpointGuard, RFC8414_METADATA_PATH, rfc8414Metadata, ROUTES } from './oidc/endpoints.js';
+import { DIRECT_POST_PATHS, directPost, endpointGuard, RFC8414_METADATA_PATH, rfc8414Metadata, ROUTES } from './oidc/endpoints.js';
 import { createTokenRateLimits } from './oidc/token-rate-limit.js';
 import { parRateLimit } from './oidc/par-rate-limit.js';
 import { pendingAdmission } from './oidc/pending-admission.js';
@@ -60,15 +61,34 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const csrf = createCsrf(config.masterKey, secureCookies);
   const throttle = createLoginThrottle(stores, config.rateLimits, { masterKey: config.masterKey, secureCookies });
 
+  // oidc-provider derives its mount path from req.originalUrl; it needs the realm-relative url.
+  const provide = (req: Request, res: Response) => void realmOf(res).handler(req, res);
+
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // CSP is set per page (views): oidc-provider's form_post and redirects need their own rules.
   // X-Powered-By is never set (disabled above), so helmet need not remove it from every response.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
+  app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
   app.use(requestContext(app, logger));
   app.use(canonicalHost(config.baseUrl));
 
+  const realm = express.Router({ mergeParams: true });
+  realm.use(resolveRealm(pool, views));
+  // The endpoints machines call, straight to the provider, past the hosted-page routers: only
+  // what endpointGuard would let through (POST). Any other method goes on to the guard.
+  realm.post(ROUTES.token, tokenLimits.perIp);
+  realm.post(DIRECT_POST_PATHS, directPost(provide));
+  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views), pendingAdmission(stores, views));
+  realm.post(ROUTES.pushed_authorization_request, parRateLimit(stores, config.par), pendingAdmission(stores, views));
+  const accountPages = createAccountPages({ views, csrf, services: deps.services, config, stores });
+  realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle, mailAvailable: canSendMail(config), extend: accountPages.interaction }));
+  realm.use(accountPages.landing);
+  realm.use('/account', accountRoutes({ config, views, stores, protector: deps.services.artifactProtector, services: deps.services, passwords: deps.passwords }));
+  realm.use(endpointGuard(views));
+  // No body parser above this line for provider routes: oidc-provider parses its own bodies.
+  realm.use(provide);
+  app.use('/realms/:realm', realm);
   app.use(healthRoutes({ prisma, stores, auditWriter: deps.auditWriter }));
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
@@ -79,22 +99,6 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 
-  const realm = express.Router({ mergeParams: true });
-  realm.use(resolveRealm(pool, views));
-  realm.post('/token', tokenLimits.perIp);
-  realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views), pendingAdmission(stores, views));
-  realm.post(ROUTES.pushed_authorization_request, parRateLimit(stores, config.par), pendingAdmission(stores, views));
-  const accountPages = createAccountPages({ views, csrf, services: deps.services, config, stores });
-  realm.use('/interaction', cookieParser(), interactionRoutes({ views, csrf, passwords: deps.passwords, throttle, mailAvailable: canSendMail(config), extend: accountPages.interaction }));
-  realm.use(accountPages.landing);
-  realm.use('/account', accountRoutes({ config, views, stores, protector: deps.services.artifactProtector, services: deps.services, passwords: deps.passwords }));
-  realm.use(endpointGuard(views));
-  // No body parser above this line for provider routes: oidc-provider parses its own bodies.
-  realm.use((req, res) => {
-    // oidc-provider derives its mount path from req.originalUrl; it needs the realm-relative url.
-    realmOf(res).handler(req, res);
-  });
-  app.use('/realms/:realm', realm);
   app.get(RFC8414_METADATA_PATH, resolveRealm(pool, views), rfc8414Metadata);
 
   app.use((req, res) => {

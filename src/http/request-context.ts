@@ -18,7 +18,18 @@ declare global {
 }
 
 const CHILD_LOGGER = Symbol('childLogger');
+const CLIENT_IP = Symbol('clientIp');
 type WithChildLogger = Request & { [CHILD_LOGGER]?: Logger };
+type WithClientIp = Request & { [CLIENT_IP]?: string };
+
+/** The getter `name` resolves to on `obj` (own or inherited). */
+function getterOf(obj: object, name: string): (this: unknown) => unknown {
+  for (let o: object | null = obj; o; o = Object.getPrototypeOf(o) as object | null) {
+    const get = Object.getOwnPropertyDescriptor(o, name)?.get;
+    if (get) return get;
+  }
+  throw new Error(`no ${name} getter`);
+}
 
 export function requestContext(app: Express, logger: Logger) {
   // req.log: a child logger made only when something logs (most requests log only their request
@@ -29,6 +40,16 @@ export function requestContext(app: Express, logger: Logger) {
     configurable: true,
     get(this: WithChildLogger) {
       return (this[CHILD_LOGGER] ??= logger.child({ requestId: this.id }));
+    },
+  });
+  // req.ip, worked out once per request: Express's getter walks X-Forwarded-For through the
+  // trust-proxy function on every read, and a token request reads it three times (this line,
+  // the per-IP rate limit, the audit event). Read first here, before the socket can go away.
+  const expressIp = getterOf(app.request, 'ip');
+  Object.defineProperty(app.request, 'ip', {
+    configurable: true,
+    get(this: WithClientIp) {
+      return (this[CLIENT_IP] ??= expressIp.call(this) as string);
     },
   });
   // Strings and numbers only on the request line: see flatLineLogger.

@@ -75,3 +75,16 @@ export function rfc8414Metadata(req: Request, res: Response) {
   req.originalUrl = `/realms/${String(req.params.realm)}${METADATA}`;
   realmOf(res).handler(req, res);
 }
+
+/** The POST endpoints machines call: the guard lets them through, so they may skip it and the hosted pages. */
+const DIRECT_POSTS = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
+export const DIRECT_POST_PATHS = [...DIRECT_POSTS];
+
+/**
+ * Hands a POST to one of DIRECT_POST_PATHS straight to `provide`. Only the exact path: Express
+ * matches routes case-insensitively and with a trailing slash, and those variants go on to the
+ * guard, which answers them as before.
+ */
+export function directPost(provide: (req: Request, res: Response) => void) {
+  return (req: Request, res: Response, next: NextFunction) => (DIRECT_POSTS.has(req.path) ? provide(req, res) : next());
+}

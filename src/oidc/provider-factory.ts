@@ -149,7 +149,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   // Koa reads X-Forwarded-Proto (secure cookies) only with proxy on. Client addresses are
   // taken from Express's req.ip (see provider-events.ts), which honours the trusted hop count.
   provider.proxy = config.trustProxy !== false;
-  provider.use(pinPublicOrigin(config.baseUrl));
+  pinPublicOrigin(provider, config.baseUrl);
   provider.use(cacheHeaders());
   enforceClientSecretAuth(provider);
   deps.tokenLimits.attachPerClient(provider, realm.name);

@@ -10,22 +10,21 @@
 // connection's question; the client address stays Express's req.ip (provider-events.ts).
 import type Provider from 'oidc-provider';
 
-type Middleware = Parameters<Provider['use']>[0];
-
-export function pinPublicOrigin(baseUrl: string): Middleware {
+/**
+ * Pins them on the provider's Koa request prototype (an oidc-provider 9 Provider is the Koa app;
+ * each ctx.request is made from provider.request), once: the same shadowing as setting them on
+ * every ctx.request, without giving every request object properties of its own.
+ */
+export function pinPublicOrigin(provider: Provider, baseUrl: string) {
   const { origin, host, hostname } = new URL(baseUrl);
   /** The request's path and query on the public origin (an absolute-form target keeps only those). */
   const publicUrl = (originalUrl: string) => new URL(originalUrl.replace(/^https?:\/\/[^/]*/i, ''), origin);
-  const pinned: PropertyDescriptorMap = {
-    host: { value: host },
-    hostname: { value: hostname },
-    href: { get(this: { originalUrl: string }) { return publicUrl(this.originalUrl).href; } },
-    URL: { get(this: { originalUrl: string }) { return publicUrl(this.originalUrl); } },
-  };
-  return async (ctx, next) => {
-    // Own properties shadow Koa's request getters; ctx.href, ctx.URL and ctx.host delegate to them.
-    // (Koa's request.origin is the Origin header, which CORS needs: left alone.)
-    Object.defineProperties(ctx.request, pinned);
-    await next();
-  };
+  // They shadow Koa's request getters; ctx.href, ctx.URL and ctx.host delegate to them.
+  // (Koa's request.origin is the Origin header, which CORS needs: left alone.)
+  Object.defineProperties(provider.request, {
+    host: { configurable: true, value: host },
+    hostname: { configurable: true, value: hostname },
+    href: { configurable: true, get(this: { originalUrl: string }) { return publicUrl(this.originalUrl).href; } },
+    URL: { configurable: true, get(this: { originalUrl: string }) { return publicUrl(this.originalUrl); } },
+  });
 }

@@ -43,14 +43,16 @@ export function createTokenRateLimits(stores: Stores, limits: Config['rateLimits
   const perIp = stores.rateLimiter({ keyPrefix: 'token-ip', points: limits.tokenPerIp, durationSeconds: 60 });
   const perClient = stores.rateLimiter({ keyPrefix: 'token-client', points: limits.tokenPerClient, durationSeconds: 60 });
 
-  async function checkClient(ctx: KoaContextWithOIDC, realmName: string, claimedId: string, log: Request['log'] | undefined) {
+  // `req.log` is read only when there is something to log: reading it makes the request's child logger.
+  async function checkClient(ctx: KoaContextWithOIDC, realmName: string, claimedId: string) {
+    const req = ctx.req as Partial<Request>;
     let used;
     try {
       used = await perClient.get(`${realmName}:${claimedId}`);
     } catch (err) {
       // Thrown inside the provider, a store failure would become a 500: answer 503 ourselves.
       const retry = isUnavailable(err) ? err.retryAfterSeconds : 1;
-      log?.warn({ err }, 'token rate limit counter unavailable');
+      req.log?.warn({ err }, 'token rate limit counter unavailable');
       throw refusal(ctx, 503, 'temporarily_unavailable', UNAVAILABLE_MESSAGE, retry);
     }
     if (used && used.consumedPoints >= limits.tokenPerClient) {
@@ -59,7 +61,7 @@ export function createTokenRateLimits(stores: Stores, limits: Config['rateLimits
     }
     ctx.res.on('finish', () => {
       const client = ctx.oidc.client?.clientId;
-      if (ctx.res.statusCode < 400 && client) perClient.penalty(`${realmName}:${client}`, 1).catch((err: unknown) => log?.warn({ err }, 'token rate limit counter not updated'));
+      if (ctx.res.statusCode < 400 && client) perClient.penalty(`${realmName}:${client}`, 1).catch((err: unknown) => req.log?.warn({ err }, 'token rate limit counter not updated'));
     });
   }
 
@@ -81,7 +83,7 @@ export function createTokenRateLimits(stores: Stores, limits: Config['rateLimits
         // Once per token request: the first lookup is client authentication's.
         if (ctx?.oidc.route === 'token' && typeof id === 'string' && id && !checked.has(ctx)) {
           checked.add(ctx);
-          await checkClient(ctx, realmName, id, (ctx.req as Request).log);
+          await checkClient(ctx, realmName, id);
         }
         return find(id);
       };

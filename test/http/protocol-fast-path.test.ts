@@ -1,0 +1,66 @@
+// The token endpoints go straight to the realm's provider (src/oidc/endpoints.ts directPost) and
+// every answer carries helmet's headers set from a list computed once (src/http/security-headers.ts):
+// what a client sees is the same as through the whole chain. Security headers as helmet itself
+// sets them, on a token answer, an introspection answer and a 404; the path variants Express
+// would match (other case, trailing slash) and other methods answered by the guard as before.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { helmetHeaders } from '../../src/http/security-headers.js';
+import { buildApp, buildRealm } from '../support/builders.js';
+import { useGatehouse } from '../support/gatehouse.js';
+
+const gh = useGatehouse();
+let issuer: string;
+let basic: string;
+beforeAll(async () => {
+  const realm = await buildRealm(gh());
+  issuer = `${gh().url}/realms/${realm.name}`;
+  const { app, clientSecret } = await buildApp(gh(), realm, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
+  basic = `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(clientSecret!)}`).toString('base64')}`;
+});
+
+const post = (path: string, body: string) =>
+  fetch(`${issuer}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: basic }, body });
+
+const HELMET = helmetHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false });
+
+function expectSecurityHeaders(res: Response) {
+  for (const [name, value] of HELMET) expect(res.headers.get(name), name).toBe(value);
+  expect(res.headers.get('x-powered-by')).toBeNull();
+}
+
+describe('token endpoints, straight to the provider', () => {
+  it('lists the headers helmet sets: HSTS, nosniff, frame and referrer policies among them', () => {
+    const names = HELMET.map(([n]) => n.toLowerCase());
+    expect(names).toEqual(expect.arrayContaining(['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy']));
+  });
+
+  it('issues a token, not cached, with the security headers and a request id', async () => {
+    const res = await post('/token', 'grant_type=client_credentials');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('pragma')).toBe('no-cache');
+    expect(res.headers.get('x-request-id')).toMatch(/\S/);
+    expectSecurityHeaders(res);
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    const introspected = await post('/token/introspection', `token=${token}`);
+    expect(introspected.status).toBe(200);
+    expect(await introspected.json()).toMatchObject({ active: true, token_type: 'Bearer' });
+    expectSecurityHeaders(introspected);
+  });
+
+  it('answers the path in another case or with a trailing slash as the guard does: 404 JSON', async () => {
+    for (const path of ['/TOKEN', '/token/', '/Token/Introspection']) {
+      const res = await post(path, 'grant_type=client_credentials');
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ error: 'not_found' });
+      expectSecurityHeaders(res);
+    }
+  });
+
+  it('answers GET on the token endpoint 405 with Allow: POST', async () => {
+    const res = await fetch(`${issuer}/token`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expectSecurityHeaders(res);
+  });
+});
