@@ -60,6 +60,8 @@ export const envSchema = z.object({
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
   PROVIDER_CACHE_SIZE: z.coerce.number().int().min(1).default(500),
+  /** Unused signing key pairs kept ready per alg, so realm creation and rotation need not generate RSA keys. */
+  SIGNING_KEY_POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
@@ -128,6 +130,7 @@ export interface Config {
   trustProxy: false | number | string[];
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   providerCacheSize: number;
+  signingKeyPoolSize: number;
   bodyLimitBytes: number;
   rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
@@ -194,6 +197,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     trustProxy: Array.isArray(env.TRUST_PROXY) ? Object.freeze([...env.TRUST_PROXY]) as string[] : env.TRUST_PROXY,
     argon2: Object.freeze({ memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM }),
     providerCacheSize: env.PROVIDER_CACHE_SIZE,
+    signingKeyPoolSize: env.SIGNING_KEY_POOL_SIZE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimits: Object.freeze({
       loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
