@@ -100,7 +100,6 @@ export async function startGatehouse(source: Record<string, string | undefined>,
         await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs), services.signingKeyPool.close()]);
         // Account work of answered requests (after-answer.ts) still needs the database.
         await services.afterAnswer.drain();
-        await services.realms.drain();
         await auditWriter.close();
         await runtime.close();
       },

@@ -37,7 +37,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
   const afterAnswer = createAfterAnswer(deps.logger);
   return {
-    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config), keyPool: signingKeyPool, onError: (err, msg) => deps.logger?.error({ err }, msg) }),
+    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config), keyPool: signingKeyPool }),
     /** Pre-generated signing key pairs (src/modules/signing-keys/key-pool.ts). */
     signingKeyPool,
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */

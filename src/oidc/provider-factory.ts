@@ -27,7 +27,7 @@ import { pinPublicOrigin } from './public-origin.js';
 import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
 import { MFA_ACR, withMfaPrompt } from './interactions/mfa-prompt.js';
 import { appMfaOf } from '../modules/apps/apps.service.js';
-import { SIGNING_ALGS, type PrivateJwk } from '../modules/signing-keys/signing-keys.service.js';
+import type { PrivateJwk } from '../modules/signing-keys/signing-keys.service.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -70,7 +70,7 @@ export async function loadProviderInputs(deps: Pick<ProviderDeps, 'config' | 'se
   const { scope, signingKeys: keys } = deps.services.forRealm(realm);
   const [apps, resources] = await Promise.all([scope.apps.list(), scope.apiResources.list()]);
   let loaded = await keys.loadForProvider();
-  if (lacksInitialKeys(realm, loaded.jwks.keys)) {
+  if (!loaded.jwks.keys.length) {
     await keys.ensureInitialKeys();
     loaded = await keys.loadForProvider();
   }
@@ -178,17 +178,6 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord,
   attachProviderEvents(provider, realm.id, deps.auditWriter, logger.child({ realm: realm.name }));
   answerUnavailable(provider, pages.renderError);
   return { provider, handler: provider.callback(), scope, nextChangeAt, clientCount: apps.length };
-}
-
-/**
- * No keys at all, or (a minute after creation) not one per alg: a realm created while the key
- * pool had no RSA pair gets it moments later from its creator (realms.service.ts); this covers
- * a creator that stopped before that, without racing a creator that is still at it.
- */
-function lacksInitialKeys(realm: RealmRecord, keys: Array<{ alg: string }>): boolean {
-  if (!keys.length) return true;
-  const settled = !realm.createdAt || Date.now() - realm.createdAt.getTime() > 60_000;
-  return settled && SIGNING_ALGS.some((alg) => !keys.some((k) => k.alg === alg));
 }
 
 function safeOrigin(uri: string): string | undefined {

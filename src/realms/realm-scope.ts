@@ -19,7 +19,6 @@ export interface RealmRecord {
   displayName: string;
   ownerId: string | null;
   settings: unknown;
-  createdAt?: Date;
 }
 
 /** `inTransaction`: true when `db` is already an interactive transaction. */

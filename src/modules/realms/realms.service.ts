@@ -9,8 +9,8 @@ import { ADMIN_REALM, createRealmScope } from '../../realms/realm-scope.js';
 import { needsMail, parseRealmSettings, realmSettingsSchema, withAccountSettings, withTokenLifetimes, type AccountSettingsPatch, type RealmSettings, type TokenLifetimesPatch } from '../../realms/realm-settings.js';
 import type { Sealer } from '../../security/encryption.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
-import { createSigningKeysService, SIGNING_ALGS, sealedKeyRow, type SigningAlg } from '../signing-keys/signing-keys.service.js';
-import { generateKey, type GeneratedKey, type KeyPool } from '../signing-keys/key-pool.js';
+import { SIGNING_ALGS, sealedKeyRow } from '../signing-keys/signing-keys.service.js';
+import { generateKey, type KeyPool } from '../signing-keys/key-pool.js';
 import type { Actor } from '../audit/actor.js';
 import { createRealmSchema, updateRealmSchema, type CreateRealmInput, type UpdateRealmInput } from './realms.schemas.js';
 
@@ -43,43 +43,9 @@ function settingsWith(settings: RealmSettings, patch: TokenLifetimesPatch | unde
 const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }: AccountSettingsPatch): AccountSettingsPatch =>
   Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }).filter(([, v]) => v !== undefined));
 
-/** RSA-2048 takes ~0.2 s (seconds on a busy machine); P-256 about a millisecond. */
-const SLOW_ALGS: ReadonlySet<SigningAlg> = new Set(['RS256']);
-
-export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string; mailAvailable: boolean; keyPool?: KeyPool; onError?: (err: unknown, msg: string) => void }) {
+export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string; mailAvailable: boolean; keyPool?: KeyPool }) {
   const { prisma, sealer, events, keyPool } = deps;
-  const keyWork = new Set<Promise<void>>();
-
-  /**
-   * A new realm's first pairs: ready ones from the key pool, fast ones made on the spot. A slow
-   * pair the pool has none of is left out (`later`) when the pool is running (a server), and
-   * added right after the realm is committed; without a running pool (the CLI) it is made now.
-   */
-  async function initialPairs() {
-    const now: Array<{ alg: SigningAlg; key: GeneratedKey }> = [];
-    const later: SigningAlg[] = [];
-    for (const alg of SIGNING_ALGS) {
-      const ready = keyPool?.takeReady(alg);
-      if (ready) now.push({ alg, key: ready });
-      else if (keyPool?.started && SLOW_ALGS.has(alg)) later.push(alg);
-      else now.push({ alg, key: await generateKey(alg) });
-    }
-    return { now, later };
-  }
-
-  /**
-   * Adds the pairs left out at creation, then announces the change so every instance rebuilds
-   * the realm's provider with them (until then its JWKS and discovery list ES256 only). Should
-   * this process stop first, the next provider build adds them (provider-factory.ts).
-   */
-  function addLaterKeys(realm: Realm) {
-    const work = createSigningKeysService(createRealmScope(prisma, realm), sealer, keyPool?.take)
-      .ensureInitialKeys()
-      .then(() => events.publishChanged(realm.name))
-      .catch((err: unknown) => deps.onError?.(err, `could not add the remaining signing keys of realm ${realm.name}`))
-      .finally(() => keyWork.delete(work));
-    keyWork.add(work);
-  }
+  const takeKey = keyPool?.take ?? generateKey;
 
   /** Features that send mail cannot be switched on where no mail can go out (production without SMTP_URL). */
   function withAccountPatch(settings: RealmSettings, patch: AccountSettingsPatch): RealmSettings {
@@ -94,8 +60,9 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
     const data = parseOrThrow(createRealmSchema, input);
     if (RESERVED.has(data.name) && !opts.allowReserved) throw problems.conflict('realm_name_reserved', `"${data.name}" is a reserved realm name.`);
     const settings = withAccountPatch(settingsWith(realmSettingsSchema.parse({}), data.tokenLifetimes), data);
-    // Key pairs before the transaction, so it holds its connection for a few queries only.
-    const pairs = await initialPairs();
+    // Key pairs before the transaction, so it holds its connection for a few queries only: from
+    // the key pool (made in the background) when it has them, else made now (RSA: ~0.2 s).
+    const pairs = await Promise.all(SIGNING_ALGS.map(async (alg) => ({ alg, key: await takeKey(alg) })));
     try {
       // One transaction: a realm never exists without its keys and audit record.
       return await prisma.$transaction(async (tx) => {
@@ -104,11 +71,8 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
         });
         const scope = createRealmScope(tx, realm, true);
         const now = new Date();
-        await scope.signingKeys.createAll(pairs.now.map(({ alg, key }) => sealedKeyRow(sealer, realm.id, alg, key, now)));
+        await scope.signingKeys.createAll(pairs.map(({ alg, key }) => sealedKeyRow(sealer, realm.id, alg, key, now)));
         await scope.audit.append({ ...actor, action: 'realm.created', target: `realm:${realm.name}` });
-        return realm;
-      }).then((realm) => {
-        if (pairs.later.length) addLaterKeys(realm);
         return realm;
       });
     } catch (err) {
@@ -171,10 +135,6 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
       });
     },
     changed: (name: string) => events.publishChanged(name),
-    /** Waits for signing keys still being added to new realms (shutdown). */
-    async drain() {
-      while (keyWork.size) await Promise.all(keyWork);
-    },
   };
 }
 

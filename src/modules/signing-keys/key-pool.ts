@@ -27,10 +27,6 @@ export const generateKey: KeySource = async (alg) => {
 export interface KeyPool {
   /** A ready pair, else one generated on the spot. */
   take: KeySource;
-  /** A ready pair, or undefined (never generates). */
-  takeReady(alg: SigningAlg): GeneratedKey | undefined;
-  /** Whether start() was called with a size above 0: pairs taken are replaced in the background. */
-  readonly started: boolean;
   /** Fills the pool now and after every take. */
   start(): void;
   /** Stops refilling and drops the unused pairs; resolves once no generation is running. */
@@ -60,16 +56,11 @@ export function createKeyPool(opts: { algs: readonly SigningAlg[]; size: number;
       });
   };
 
-  const takeReady = (alg: SigningAlg) => {
-    const key = ready.get(alg)?.shift();
-    refill();
-    return key;
-  };
   return {
-    take: async (alg) => takeReady(alg) ?? generateKey(alg),
-    takeReady,
-    get started() {
-      return running && opts.size > 0;
+    async take(alg) {
+      const key = ready.get(alg)?.shift();
+      refill();
+      return key ?? generateKey(alg);
     },
     start() {
       running = true;
