@@ -97,7 +97,8 @@ export async function startGatehouse(source: Record<string, string | undefined>,
       config, url, logger, prisma, stores, services, pool, auditWriter,
       async close() {
         // Requests first: they still need the database, the stores and the audit writer.
-        await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs), services.signingKeyPool.close()]);
+        services.signingKeyPool.close();
+        await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs)]);
         // Account work of answered requests (after-answer.ts) still needs the database.
         await services.afterAnswer.drain();
         await auditWriter.close();

@@ -21,7 +21,7 @@ describe('key pool', () => {
     expect(taken.publicJwk).not.toHaveProperty('d');
     await vi.waitFor(() => expect(pool.ready('ES256')).toBe(2), { timeout: 20_000 });
 
-    await pool.close();
+    pool.close();
     expect([pool.ready('ES256'), pool.ready('RS256')]).toEqual([0, 0]);
   });
 });

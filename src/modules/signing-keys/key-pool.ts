@@ -4,6 +4,7 @@
 // one pair at a time in the background (jose generates them in libuv's thread pool). Taken
 // from an empty pool, a pair is generated on the spot, as before. A process that never calls
 // start() (the CLI) always generates on the spot and leaves no work running.
+// After close() at most the one generation under way finishes (in the thread pool) and is dropped.
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { SigningAlg } from './signing-keys.service.js';
@@ -29,8 +30,8 @@ export interface KeyPool {
   take: KeySource;
   /** Fills the pool now and after every take. */
   start(): void;
-  /** Stops refilling and drops the unused pairs; resolves once no generation is running. */
-  close(): Promise<void>;
+  /** Stops refilling and drops the unused pairs. A generation under way is not waited for (its pair is dropped): shutdown stays prompt. */
+  close(): void;
   /** Ready pairs per alg (tests and benches). */
   ready(alg: SigningAlg): number;
 }
@@ -66,10 +67,9 @@ export function createKeyPool(opts: { algs: readonly SigningAlg[]; size: number;
       running = true;
       refill();
     },
-    async close() {
+    close() {
       running = false;
       for (const keys of ready.values()) keys.length = 0;
-      await filling;
     },
     ready: (alg) => ready.get(alg)?.length ?? 0,
   };
