@@ -45,7 +45,7 @@ async function waitForHealth(url: string, child: ReturnType<typeof spawn>, deadl
     if (ok) return;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error('no /healthz 200 within 30 s');
+  throw new Error('no /healthz 200 within 120 s');
 }
 
 /** Spawns one server, returns ms from spawn to /healthz 200, stops it. */
@@ -54,7 +54,7 @@ async function startOnce(target: Target, env: Record<string, string>): Promise<n
   const started = performance.now();
   const child = spawn(process.execPath, target.args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    await waitForHealth(`http://127.0.0.1:${port}/healthz`, child, Date.now() + 30_000);
+    await waitForHealth(`http://127.0.0.1:${port}/healthz`, child, Date.now() + 120_000);
     return performance.now() - started;
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
