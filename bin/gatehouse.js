@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `gatehouse` command installed by npm: registers tsx so Node runs the TypeScript sources.
-import { register } from 'tsx/esm/api';
+// The `gatehouse` command installed by npm: the CLI, compiled (see launch.js).
+import { runEntry } from './launch.js';
 
-register();
-await import('../src/cli/main.ts');
+await runEntry('cli/main');

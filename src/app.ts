@@ -23,7 +23,7 @@ import { DIRECT_POST_PATHS, directPost, endpointGuard, RFC8414_METADATA_PATH, rf
 import { createTokenRateLimits } from './oidc/token-rate-limit.js';
 import { parRateLimit } from './oidc/par-rate-limit.js';
 import { pendingAdmission } from './oidc/pending-admission.js';
-import { buildRealmProvider } from './oidc/provider-factory.js';
+import { buildRealmProvider, loadProviderInputs } from './oidc/provider-factory.js';
 import { createProviderPool, type ProviderPool } from './realms/provider-pool.js';
 import { realmOf, resolveRealm } from './realms/realm-resolver.js';
 import type { PasswordHasher } from './security/passwords.js';
@@ -56,7 +56,11 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   const { config, prisma, stores, logger, views } = deps;
   const tokenLimits = createTokenRateLimits(stores, config.rateLimits);
-  const pool = createProviderPool({ prisma, events: stores.events, max: config.providerCacheSize, maxAgeMs: 5 * 60_000, build: (realm) => buildRealmProvider({ ...deps, tokenLimits }, realm) });
+  const pool = createProviderPool({
+    prisma, events: stores.events, max: config.providerCacheSize, maxBytes: config.providerCacheBytes, maxAgeMs: 5 * 60_000, inputsMaxBytes: config.realmCacheBytes,
+    load: (realm) => loadProviderInputs(deps, realm),
+    build: (realm, inputs) => buildRealmProvider({ ...deps, tokenLimits }, realm, inputs),
+  });
   const secureCookies = config.baseUrl.startsWith('https:');
   const csrf = createCsrf(config.masterKey, secureCookies);
   const throttle = createLoginThrottle(stores, config.rateLimits, { masterKey: config.masterKey, secureCookies });

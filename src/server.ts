@@ -92,10 +92,12 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.port === 0 ? `http://127.0.0.1:${port}` : config.baseUrl;
     const mailWorker = startMailWorker({ config, prisma, logger });
+    services.signingKeyPool.start();
     return {
       config, url, logger, prisma, stores, services, pool, auditWriter,
       async close() {
         // Requests first: they still need the database, the stores and the audit writer.
+        services.signingKeyPool.close();
         await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs)]);
         // Account work of answered requests (after-answer.ts) still needs the database.
         await services.afterAnswer.drain();

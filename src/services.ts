@@ -6,7 +6,8 @@ import { createApiResourcesService } from './modules/api-resources/api-resources
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createAppsService } from './modules/apps/apps.service.js';
 import { createRealmsService } from './modules/realms/realms.service.js';
-import { createSigningKeysService } from './modules/signing-keys/signing-keys.service.js';
+import { createKeyPool } from './modules/signing-keys/key-pool.js';
+import { createSigningKeysService, SIGNING_ALGS } from './modules/signing-keys/signing-keys.service.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createRealmScope, type RealmRecord } from './realms/realm-scope.js';
 import { createSealer } from './security/encryption.js';
@@ -29,13 +30,17 @@ import { createRememberBrowser } from './modules/mfa/remember-browser.js';
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
   const sealer = createSealer(config.masterKey, 'signing-keys');
+  // Ready key pairs for new realms and rotations; filled only once the server starts it.
+  const signingKeyPool = createKeyPool({ algs: SIGNING_ALGS, size: config.signingKeyPoolSize, onError: (err) => deps.logger?.error({ err }, 'could not generate a signing key for the key pool') });
   const protector = createArtifactProtector(config.masterKey);
   const mailOutbox = createMailOutbox(createSealer(config.masterKey, 'mail-outbox'));
   const userTokens = createUserTokensService(config.masterKey);
   const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
   const afterAnswer = createAfterAnswer(deps.logger);
   return {
-    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
+    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config), keyPool: signingKeyPool }),
+    /** Pre-generated signing key pairs (src/modules/signing-keys/key-pool.ts). */
+    signingKeyPool,
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
     mailOutbox,
     /** Per address, source and realm limits on mail (src/modules/mail/mail-limits.ts). */
@@ -59,7 +64,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         scope,
         apps: createAppsService(scope, events),
         users: createUsersService(scope, passwords),
-        signingKeys: createSigningKeysService(scope, sealer),
+        signingKeys: createSigningKeysService(scope, sealer, signingKeyPool.take),
         apiResources: createApiResourcesService(scope, events),
         /** Every session, grant and token of an account (sign out everywhere). */
         sessions,

@@ -2,6 +2,7 @@
 // Nothing else in src/ reads process.env.
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 import { crossVariableProblems } from './consistency.js';
 
@@ -59,7 +60,14 @@ export const envSchema = z.object({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19456),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
-  PROVIDER_CACHE_SIZE: z.coerce.number().int().min(1).default(500),
+  /** Optional cap on built providers by count; the memory bound below applies either way. */
+  PROVIDER_CACHE_SIZE: z.coerce.number().int().min(1).optional(),
+  /** Memory for built providers (~80 KiB each), in MiB; default: a quarter of the V8 heap limit. */
+  PROVIDER_CACHE_MB: z.coerce.number().int().min(8).optional(),
+  /** Bound on the cached rows realms' providers are built from (apps, APIs, keys), in MiB. */
+  REALM_CACHE_MB: z.coerce.number().int().min(1).default(64),
+  /** Unused signing key pairs kept ready per alg, so realm creation and rotation need not generate RSA keys. */
+  SIGNING_KEY_POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
@@ -127,7 +135,10 @@ export interface Config {
   /** Express 'trust proxy': false, a hop count, or proxy addresses. */
   trustProxy: false | number | string[];
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  providerCacheSize: number;
+  providerCacheSize?: number;
+  providerCacheBytes: number;
+  signingKeyPoolSize: number;
+  realmCacheBytes: number;
   bodyLimitBytes: number;
   rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
@@ -194,6 +205,9 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     trustProxy: Array.isArray(env.TRUST_PROXY) ? Object.freeze([...env.TRUST_PROXY]) as string[] : env.TRUST_PROXY,
     argon2: Object.freeze({ memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM }),
     providerCacheSize: env.PROVIDER_CACHE_SIZE,
+    providerCacheBytes: env.PROVIDER_CACHE_MB ? env.PROVIDER_CACHE_MB * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit / 4),
+    signingKeyPoolSize: env.SIGNING_KEY_POOL_SIZE,
+    realmCacheBytes: env.REALM_CACHE_MB * 2 ** 20,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimits: Object.freeze({
       loginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,

@@ -29,6 +29,7 @@ import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
 import { MFA_ACR, withMfaPrompt } from './interactions/mfa-prompt.js';
 import { appMfaOf } from '../modules/apps/apps.service.js';
 import { builtInApps } from '../modules/first-party/built-in-apps.js';
+import type { PrivateJwk } from '../modules/signing-keys/signing-keys.service.js';
 
 export interface ProviderDeps {
   config: Readonly<Config>;
@@ -48,34 +49,56 @@ export interface RealmProvider {
   scope: RealmScope;
   /** When the key set next changes (a key activates or expires): rebuild by then. */
   nextChangeAt?: Date;
+  /** Apps registered as clients (the pool's memory estimate). */
+  clientCount?: number;
 }
 
 export const realmPath = (name: string) => `/realms/${name}`;
 
-export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord): Promise<RealmProvider> {
-  const { config, stores, views, logger } = deps;
+/**
+ * What a realm's provider is built from: its rows (apps, APIs, unsealed keys) and derived keys.
+ * The provider pool caches this apart from the providers (src/realms/provider-pool.ts), so a
+ * provider evicted for room is rebuilt without a database round trip.
+ */
+export interface ProviderInputs {
+  apps: Awaited<ReturnType<RealmScope['apps']['list']>>;
+  resources: Awaited<ReturnType<RealmScope['apiResources']['list']>>;
+  jwks: { keys: PrivateJwk[] };
+  nextChangeAt?: Date;
+  cookieKey: string;
+}
+
+export async function loadProviderInputs(deps: Pick<ProviderDeps, 'config' | 'services'>, realm: RealmRecord): Promise<ProviderInputs> {
   const { scope, signingKeys: keys } = deps.services.forRealm(realm);
-  const lifetimes = scope.settings.tokenLifetimes;
   const [stored, resources] = await Promise.all([scope.apps.list(), scope.apiResources.list()]);
   // The account page (and, in the admin realm, the console) sign in like any app (src/modules/first-party/).
-  const apps = [...stored, ...builtInApps(realm, config.baseUrl)];
+  const apps = [...stored, ...builtInApps(realm, deps.config.baseUrl)];
   let loaded = await keys.loadForProvider();
   if (!loaded.jwks.keys.length) {
     await keys.ensureInitialKeys();
     loaded = await keys.loadForProvider();
   }
+  // Per-realm cookie keys (and path, below): a session cookie of realm A is neither sent to nor
+  // accepted by realm B on the same host.
+  const cookieKey = deriveKey(deps.config.masterKey, `cookies:${realm.id}`).toString('base64url');
+  return { apps, resources, jwks: loaded.jwks, nextChangeAt: loaded.nextChangeAt, cookieKey };
+}
+
+export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord, inputs?: ProviderInputs): Promise<RealmProvider> {
+  const { config, stores, views, logger } = deps;
+  const { scope } = deps.services.forRealm(realm);
+  const lifetimes = scope.settings.tokenLifetimes;
+  const { apps, resources, jwks, nextChangeAt, cookieKey } = inputs ?? (await loadProviderInputs(deps, realm));
   const appsByClientId = new Map(apps.map((a) => [a.clientId, a]));
   const pages = createPages(views, realm.name, realm.displayName);
   const path = realmPath(realm.name);
-  // Per-realm cookie keys and path: a session cookie of realm A is neither sent to nor
-  // accepted by realm B on the same host.
-  const cookieKey = deriveKey(config.masterKey, `cookies:${realm.id}`).toString('base64url');
   const secure = config.baseUrl.startsWith('https:');
 
   const configuration: Configuration = {
     adapter: createAdapterFactory(stores.artifacts, realm.id, deps.services.artifactProtector),
     clients: apps.map(toClientMetadata),
-    jwks: loaded.jwks,
+    // A copy: oidc-provider keeps what it is given.
+    jwks: { keys: jwks.keys.map((k) => ({ ...k })) },
     findAccount: createFindAccount(scope.users),
     claims: Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([k, v]) => [k, [...v]])),
     scopes: [...OIDC_SCOPES],
@@ -160,7 +183,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   // Address, browser and last seen of each session, for the account page (src/modules/sessions/).
   attachSessionMetadata(provider, { store: stores.artifacts, protector: deps.services.artifactProtector, realmId: realm.id, sessionSeconds: lifetimes.session, onError: (err) => logger.warn({ err }, 'session metadata not recorded') });
   answerUnavailable(provider, pages.renderError);
-  return { provider, handler: provider.callback(), scope, nextChangeAt: loaded.nextChangeAt };
+  return { provider, handler: provider.callback(), scope, nextChangeAt, clientCount: apps.length };
 }
 
 function safeOrigin(uri: string): string | undefined {

@@ -7,8 +7,15 @@ import { createRequire } from 'node:module';
 import { PASSWORD_MAX_LENGTH } from './passwords.js';
 
 const require = createRequire(import.meta.url);
-const { dictionary } = require('@zxcvbn-ts/language-common') as { dictionary: Record<string, string[]> };
-const COMMON = new Set((dictionary['passwords-common'] ?? []).map((p) => p.toLowerCase()));
+// Loaded on the first password checked, not at start-up (decompressing the list takes ~0.1 s).
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = require('@zxcvbn-ts/language-common') as { dictionary: Record<string, string[]> };
+    common = new Set((dictionary['passwords-common'] ?? []).map((p) => p.toLowerCase()));
+  }
+  return common;
+}
 
 export interface PasswordPolicy {
   minLength: number;
@@ -28,7 +35,7 @@ export function passwordProblems(password: string, policy: PasswordPolicy, email
   if (length > PASSWORD_MAX_LENGTH) return [{ code: 'too_long', message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` }];
   const problems: PasswordProblem[] = [];
   const lower = password.toLowerCase();
-  if (COMMON.has(lower)) problems.push({ code: 'too_common', message: 'This password is one of the most common ones and is guessed first: choose another.' });
+  if (commonPasswords().has(lower)) problems.push({ code: 'too_common', message: 'This password is one of the most common ones and is guessed first: choose another.' });
   const address = email?.toLowerCase();
   const local = address?.split('@')[0];
   if (address && (lower.includes(address) || (local && local.length >= 3 && lower.includes(local)))) {

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/db/migrations/apply.js';
 import { diffSchemaAgainstMigrations } from '../../src/db/migrations/diff.js';
-import { resolveMigrationFiles } from '../../src/db/migrations/files.js';
+import { readMigrationsList, resolveMigrationFiles } from '../../src/db/migrations/files.js';
+import { nothingPending } from '../../src/db/migrations/pending.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const { migrationsDir, schemaPath } = resolveMigrationFiles();
@@ -101,6 +102,27 @@ describe('applyMigrations', slow, () => {
 
     expect([...first.applied, ...second.applied].sort()).toEqual(names);
     expect((await appliedRows(db.url)).map((row) => row.migration_name)).toEqual(names);
+  });
+
+  it('skips the engine only when nothing is pending: a migration added later is applied, a failed one reported again', async () => {
+    const db = await freshDatabase();
+    const dir = await tempDir();
+    await cp(migrationsDir, dir, { recursive: true });
+    await applyMigrations(db.url, { migrationsDir: dir });
+    expect(await nothingPending(db.url, await readMigrationsList(dir))).toBe(true);
+
+    await mkdir(join(dir, '29990101000000_later'));
+    await writeFile(join(dir, '29990101000000_later', 'migration.sql'), 'CREATE TABLE "Later" (id int);\n');
+    expect(await nothingPending(db.url, await readMigrationsList(dir))).toBe(false);
+    expect((await applyMigrations(db.url, { migrationsDir: dir })).applied).toEqual(['29990101000000_later']);
+
+    await mkdir(join(dir, '29990102000000_failing'));
+    await writeFile(join(dir, '29990102000000_failing', 'migration.sql'), 'SELECT 1 / 0;\n');
+    await expect(applyMigrations(db.url, { migrationsDir: dir })).rejects.toThrow(/division by zero/);
+    // The failed row makes every later start go to the engine, which refuses again (P3009).
+    await rm(join(dir, '29990102000000_failing'), { recursive: true });
+    expect(await nothingPending(db.url, await readMigrationsList(dir))).toBe(false);
+    await expect(applyMigrations(db.url, { migrationsDir: dir })).rejects.toThrow();
   });
 
   it('runs a script whole: $$ bodies survive and a failing migration leaves nothing behind', async () => {

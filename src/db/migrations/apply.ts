@@ -2,6 +2,7 @@
 // prisma/migrations and records them in the same `_prisma_migrations` table (sha256
 // checksums), so the Prisma CLI and this code can take turns on one database.
 import { readMigrationsList, resolveMigrationFiles } from './files.js';
+import { nothingPending } from './pending.js';
 import { NO_FILTER, withSchemaEngine, type MigrationOptions } from './schema-engine.js';
 
 /**
@@ -10,10 +11,12 @@ import { NO_FILTER, withSchemaEngine, type MigrationOptions } from './schema-eng
  */
 export async function applyMigrations(
   databaseUrl: string,
-  opts: MigrationOptions = {},
+  opts: MigrationOptions & { /** Start the engine even when nothing looks pending. */ force?: boolean } = {},
 ): Promise<{ applied: string[] }> {
   const { migrationsDir, schemaPath } = resolveMigrationFiles(opts);
   const migrationsList = await readMigrationsList(migrationsDir);
+  // The usual start: everything applied already, so the wasm engine is not started at all.
+  if (!opts.force && (await nothingPending(databaseUrl, migrationsList))) return { applied: [] };
   const result = await withSchemaEngine(databaseUrl, { schemaPath, log: opts.log }, ({ engine }) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
   );

@@ -19,6 +19,8 @@ export function createSigningKeysRepo(db: Db, realmId: string) {
         orderBy: { createdAt: 'asc' },
       }),
     create: (key: NewSigningKey) => db.signingKey.create({ data: { realmId, ...key } }),
+    /** Several keys in one statement (a new realm's first keys). */
+    createAll: (keys: NewSigningKey[]) => db.signingKey.createMany({ data: keys.map((key) => ({ realmId, ...key })) }),
     retire: (ids: string[], retiredAt: Date, expiresAt: Date) =>
       db.signingKey.updateMany({ where: { realmId, id: { in: ids }, retiredAt: null }, data: { retiredAt, expiresAt } }),
   };

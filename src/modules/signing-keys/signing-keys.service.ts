@@ -4,11 +4,11 @@
 // Rotation (gatehouse keys rotate): the new key is published at once but signs only from
 // `activatesAt`, so relying parties that cache the JWKS fetch it before they meet it; the old key
 // keeps signing until then and stays published until every token it signed has expired.
-import { exportJWK, generateKeyPair } from 'jose';
-import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import type { Sealer } from '../../security/encryption.js';
 import type { Actor } from '../audit/actor.js';
+import { generateKey, type GeneratedKey, type KeySource } from './key-pool.js';
 
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -21,22 +21,17 @@ export interface PrivateJwk {
   [k: string]: unknown;
 }
 
-async function newKey(alg: SigningAlg) {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
-  const kid = randomUUID();
-  const meta = { kid, alg, use: 'sig' as const };
-  return { kid, publicJwk: { ...(await exportJWK(publicKey)), ...meta }, privateJwk: { ...(await exportJWK(privateKey)), ...meta } };
-}
-
 const aad = (realmId: string, kid: string) => `${realmId}:${kid}`;
 
-export function createSigningKeysService(scope: RealmScope, sealer: Sealer) {
+/** A generated pair as a row of `realmId`: its private half sealed to that realm and kid. */
+export function sealedKeyRow(sealer: Sealer, realmId: string, alg: SigningAlg, key: GeneratedKey, activatesAt: Date) {
+  return { kid: key.kid, alg, publicJwk: key.publicJwk as Prisma.InputJsonValue, privateJwk: sealer.seal(JSON.stringify(key.privateJwk), aad(realmId, key.kid)), activatesAt };
+}
+
+/** `keys`: where new pairs come from (the process's key pool; RSA generation takes ~0.2 s). */
+export function createSigningKeysService(scope: RealmScope, sealer: Sealer, keys: KeySource = generateKey) {
   const realmId = scope.realm.id;
-  /** A new key pair, its private half sealed to this realm and kid (RSA generation takes ~0.2 s). */
-  async function generate(alg: SigningAlg, activatesAt: Date) {
-    const key = await newKey(alg);
-    return { kid: key.kid, alg, publicJwk: key.publicJwk, privateJwk: sealer.seal(JSON.stringify(key.privateJwk), aad(realmId, key.kid)), activatesAt };
-  }
+  const generate = async (alg: SigningAlg, activatesAt: Date) => sealedKeyRow(sealer, realmId, alg, await keys(alg), activatesAt);
 
   return {
     /** Creates the realm's first keys (one per alg), signing at once. */

@@ -1,0 +1,82 @@
+// 10,000 realms: client_credentials tokens for realms picked at random, against the same
+// traffic to one realm, in the same process and run. Realms are seeded in bulk (copies of one
+// realm built through the services: its settings, its service app with the same secret hash,
+// its signing keys re-sealed to each copy), so seeding takes seconds, not an hour of RSA.
+// Prints p50/p99, provider builds and the process's memory after each phase.
+// Usage: npm run bench:realms-scale [-- --realms 10000 --seconds 15 --connections 16]
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createSealer } from '../src/security/encryption.js';
+import { buildApp, buildRealm } from '../test/support/builders.js';
+import { startTestGatehouse, type TestGatehouse } from '../test/support/gatehouse.js';
+import { tokenRequest } from './support.js';
+
+const { values } = parseArgs({ options: { realms: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '16' }, env: { type: 'string', multiple: true, default: [] } } });
+const realmCount = Number(values.realms);
+const duration = Number(values.seconds);
+const connections = Number(values.connections);
+const extraEnv = Object.fromEntries(values.env.map((kv) => kv.split('=', 2) as [string, string]));
+
+/** Copies `template` (settings, apps, keys) into `count` new realms named scale-<i>. */
+async function seed(gh: TestGatehouse, template: { id: string; settings: unknown }, count: number): Promise<string[]> {
+  const sealer = createSealer(gh.config.masterKey, 'signing-keys');
+  const [apps, keys] = await Promise.all([gh.prisma.app.findMany({ where: { realmId: template.id } }), gh.prisma.signingKey.findMany({ where: { realmId: template.id } })]);
+  const openKeys = keys.map((k) => ({ ...k, plain: sealer.open(k.privateJwk, `${template.id}:${k.kid}`) }));
+  const names: string[] = [];
+  for (let start = 0; start < count; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({ id: randomUUID(), name: `scale-${start + i}` }));
+    names.push(...batch.map((r) => r.name));
+    // Realms first (the others reference them); no transaction: a bench seed, not a product path.
+    await gh.prisma.realm.createMany({ data: batch.map((r) => ({ ...r, displayName: r.name, settings: template.settings as object })) });
+    await gh.prisma.app.createMany({ data: batch.flatMap((r) => apps.map(({ id: _id, realmId: _realm, createdAt: _c, updatedAt: _u, ...app }) => ({ ...app, apiAccess: app.apiAccess as object, realmId: r.id }))) });
+    await gh.prisma.signingKey.createMany({
+        data: batch.flatMap((r) => openKeys.map((k) => ({ realmId: r.id, kid: k.kid, alg: k.alg, publicJwk: k.publicJwk as object, privateJwk: sealer.seal(k.plain, `${r.id}:${k.kid}`), activatesAt: k.activatesAt }))),
+    });
+  }
+  return names;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+function memory() {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return `rss ${mib(m.rss)}, heap used ${mib(m.heapUsed)}`;
+}
+
+async function run(gh: TestGatehouse, paths: string[], clientId: string, secret: string, seconds: number) {
+  const base = tokenRequest(`${gh.url}${paths[0]}`, clientId, secret, connections);
+  const result = await autocannon({
+    ...base,
+    duration: seconds,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)]! }) }],
+  });
+  return { rps: Math.round(result['2xx'] / seconds), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+const gh = await startTestGatehouse({ LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_IP: '100000000', RATE_LIMIT_TOKEN_PER_CLIENT: '100000000', ...extraEnv });
+try {
+  const template = await buildRealm(gh);
+  const { app, clientSecret } = await buildApp(gh, template, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
+  const seeded = performance.now();
+  const names = await seed(gh, template, realmCount);
+  console.log(`seeded ${names.length} realms in ${((performance.now() - seeded) / 1000).toFixed(1)} s; ${memory()}`);
+  const tokenPath = (name: string) => `/realms/${name}/token`;
+  const phases: Array<[string, string[]]> = [
+    ['one realm', [tokenPath(template.name)]],
+    [`${names.length} realms, random order`, names.map(tokenPath)],
+  ];
+  const rows: Array<[string, Awaited<ReturnType<typeof run>>]> = [];
+  for (const [label, paths] of phases) {
+    // Warm-up: JIT, and for many realms one pass over (most of) them so the pool is in steady state.
+    await run(gh, paths, app.clientId, clientSecret!, paths.length > 1 ? Math.max(5, Math.ceil(paths.length / 800)) : 3);
+    const before = gh.pool.size();
+    const r = await run(gh, paths, app.clientId, clientSecret!, duration);
+    rows.push([label, r]);
+    console.log(`${label.padEnd(28)} ${String(r.rps).padStart(6)} tokens/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  providers cached ${before}->${gh.pool.size()}; ${memory()}`);
+  }
+  const [one, many] = [rows[0]![1], rows[1]![1]];
+  console.log(`\nratio many/one: p50 ${(many.p50 / one.p50).toFixed(2)}x, p99 ${(many.p99 / one.p99).toFixed(2)}x, throughput ${(many.rps / one.rps).toFixed(2)}x (target: latencies within 1.5x)`);
+} finally {
+  await gh.close();
+}

@@ -1,0 +1,94 @@
+// Runs a Gatehouse entry point from the JavaScript compiled into dist/ at install time (fast
+// start: no TypeScript transform on every start). dist/ is used only while it is at least as new
+// as every source: after an edit to src/ it is rebuilt first, so stale code never runs silently.
+// Where it cannot be rebuilt (no typescript installed, a read-only install, a failing build, a
+// build already running in another process), the sources run through tsx instead.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const STAMP = join(DIST, '.build-stamp');
+const LOCK = join(DIST, '.build-lock');
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
+
+/** Newest modification time (ms) of any file under the build inputs. */
+function newestInput() {
+  let newest = 0;
+  const visit = (path) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.mtimeMs > newest) newest = st.mtimeMs;
+    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+  };
+  for (const input of INPUTS) visit(join(ROOT, input));
+  return newest;
+}
+
+/** True when dist/ was built from sources no older than the newest source. */
+export function distIsFresh() {
+  const stamp = statSync(STAMP, { throwIfNoEntry: false });
+  return !!stamp && stamp.mtimeMs >= newestInput();
+}
+
+function log(message) {
+  process.stderr.write(`gatehouse: ${message}\n`);
+}
+
+/**
+ * Compiles src/ into dist/ with the installed typescript. The stamp gets the time the build
+ * started, so a source saved during the build makes the next start build again.
+ * Returns false (and says why on stderr) when it could not.
+ */
+export function build() {
+  let tsc;
+  try {
+    // typescript's exports map hides bin/: find the package, then its bin entry.
+    const pkg = createRequire(import.meta.url).resolve('typescript/package.json');
+    tsc = join(pkg, '..', 'bin', 'tsc');
+  } catch {
+    log('typescript is not installed: not compiling (the sources run through tsx)');
+    return false;
+  }
+  try {
+    mkdirSync(DIST, { recursive: true });
+    const lock = statSync(LOCK, { throwIfNoEntry: false });
+    if (lock && Date.now() - lock.mtimeMs > 120_000) rmSync(LOCK, { recursive: true, force: true }); // left by a killed build
+    mkdirSync(LOCK);
+  } catch (err) {
+    log(err?.code === 'EEXIST' ? 'another process is compiling dist/' : `cannot write ${DIST} (${err?.code ?? err})`);
+    return false;
+  }
+  try {
+    const startedAt = new Date();
+    const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) {
+      log(`compiling src/ failed:\n${(result.stdout ?? '') + (result.stderr ?? '')}`);
+      rmSync(STAMP, { force: true });
+      return false;
+    }
+    writeFileSync(STAMP, `${startedAt.toISOString()}\n`);
+    utimesSync(STAMP, startedAt, startedAt);
+    return true;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** Runs `src/<entry>.ts`: compiled when dist/ is (or can be made) fresh, else through tsx. */
+export async function runEntry(entry) {
+  if (!distIsFresh() && existsSync(join(ROOT, 'src'))) {
+    log('sources changed since the last build: compiling dist/');
+    build();
+  }
+  if (distIsFresh() || !existsSync(join(ROOT, 'src'))) {
+    await import(pathToFileURL(join(DIST, `${entry}.js`)).href);
+    return;
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(ROOT, 'src', `${entry}.ts`)).href);
+}
