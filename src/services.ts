@@ -24,6 +24,8 @@ import { createAccountServices } from './modules/account-mail/account-services.j
 import { createUserAdminService } from './modules/users/user-admin.service.js';
 import { createMfaMethods } from './modules/mfa/mfa-methods.js';
 import { createMfaService } from './modules/mfa/mfa.service.js';
+import { createPasskeyChallenges } from './modules/passkeys/passkey-challenges.js';
+import { createPasskeysService } from './modules/passkeys/passkeys.service.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -47,6 +49,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     artifactProtector: protector,
     /** Second-factor methods (src/modules/mfa/mfa-methods.ts): TOTP, recovery codes. */
     mfaMethods: createMfaMethods(config.masterKey),
+    /** Passkeys (src/modules/passkeys/): WebAuthn ceremonies, challenges in the artifact store. */
+    passkeys: createPasskeysService({ baseUrl: config.baseUrl, challenges: createPasskeyChallenges(stores.artifacts, protector) }),
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {

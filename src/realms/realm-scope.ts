@@ -11,6 +11,7 @@ import { createMailRepo, type MailRepo } from '../modules/mail/mail.repo.js';
 import { createUserTokensRepo, type UserTokensRepo } from '../modules/user-tokens/user-tokens.repo.js';
 import { createTotpRepo, type TotpRepo } from '../modules/totp/totp.repo.js';
 import { createRecoveryCodesRepo, type RecoveryCodesRepo } from '../modules/recovery-codes/recovery-codes.repo.js';
+import { createPasskeysRepo, type PasskeysRepo } from '../modules/passkeys/passkeys.repo.js';
 import { parseRealmSettings, type RealmSettings } from './realm-settings.js';
 
 export interface RealmRecord {
@@ -37,6 +38,7 @@ export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = fal
     userTokens: createUserTokensRepo(db, realmId),
     totp: createTotpRepo(db, realmId),
     recoveryCodes: createRecoveryCodesRepo(db, realmId),
+    passkeys: createPasskeysRepo(db, realmId),
     /** Runs `fn` with repos bound to one transaction: all of its writes land, or none. */
     inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(createRealmScope(db, realm, true));
@@ -58,6 +60,7 @@ export interface RealmScope {
   userTokens: UserTokensRepo;
   totp: TotpRepo;
   recoveryCodes: RecoveryCodesRepo;
+  passkeys: PasskeysRepo;
   inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T>;
 }
 
