@@ -22,7 +22,7 @@ import type { NewPasskey } from './passkeys.repo.js';
 
 export const MAX_PASSKEYS = 20;
 
-export type PasskeyFailure = { ok: false; status: 400 | 403 | 409; code: string; message: string };
+export type PasskeyFailure = { ok: false; status: 400 | 403 | 404 | 409; code: string; message: string };
 const fail = (status: PasskeyFailure['status'], code: string, message: string): PasskeyFailure => ({ ok: false, status, code, message });
 const CHALLENGE_GONE = () => fail(400, 'challenge_invalid', 'This passkey request has expired or was already used. Try again.');
 const MALFORMED = () => fail(400, 'response_malformed', 'The passkey response is not valid.');
