@@ -26,6 +26,8 @@ import { createUserAdminService } from './modules/users/user-admin.service.js';
 import { createMfaMethods } from './modules/mfa/mfa-methods.js';
 import { createMfaService } from './modules/mfa/mfa.service.js';
 import { createRememberBrowser } from './modules/mfa/remember-browser.js';
+import { createPasskeyChallenges } from './modules/passkeys/passkey-challenges.js';
+import { createPasskeysService } from './modules/passkeys/passkeys.service.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -55,6 +57,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     mfaMethods: createMfaMethods(config.masterKey),
     /** "Remember this browser" after a second factor (src/modules/mfa/remember-browser.ts). */
     mfaRemember: createRememberBrowser(config.masterKey, config.baseUrl.startsWith('https:')),
+    /** Passkeys (src/modules/passkeys/): WebAuthn ceremonies, challenges in the artifact store. */
+    passkeys: createPasskeysService({ baseUrl: config.baseUrl, challenges: createPasskeyChallenges(stores.artifacts, protector) }),
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {

@@ -4,7 +4,7 @@
 // realm's user id is a 404 like an unknown one.
 import type { Request, Router } from 'express';
 import { problems } from '../http/problem.js';
-import { FACTOR_TYPES, type FactorType } from '../modules/mfa/mfa.service.js';
+import { FACTOR_TYPES, isPasskeyId, type FactorType } from '../modules/mfa/mfa.service.js';
 import type { UsersRouteDeps } from './users.routes.js';
 
 const isFactorType = (t: string): t is FactorType => (FACTOR_TYPES as readonly string[]).includes(t);
@@ -24,6 +24,14 @@ export function mfaFactorsRoutes(router: Router, { actor, realmServices }: Pick<
     const realm = await realmServices(req, res);
     if (!(await realm.users.get(id(req)))) throw problems.notFound('user');
     if (!(await realm.mfa.remove(id(req), type, actor(req, res)))) throw problems.notFound('factor');
+    res.status(204).end();
+  });
+  // One passkey by its id (GET lists each with its id); a malformed id is a 404 like an unknown one.
+  router.delete(`${base}/passkey/:passkeyId`, async (req, res) => {
+    const passkeyId = String(req.params.passkeyId);
+    const realm = await realmServices(req, res);
+    if (!(await realm.users.get(id(req)))) throw problems.notFound('user');
+    if (!isPasskeyId(passkeyId) || !(await realm.mfa.remove(id(req), 'passkey', actor(req, res), passkeyId))) throw problems.notFound('factor');
     res.status(204).end();
   });
   router.delete(base, async (req, res) => {

@@ -27,6 +27,7 @@ import type { TokenRateLimits } from './token-rate-limit.js';
 import { pinPublicOrigin } from './public-origin.js';
 import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
 import { MFA_ACR, withMfaPrompt } from './interactions/mfa-prompt.js';
+import { withPasskeyOffer } from '../modules/passkeys/passkey-offer.prompt.js';
 import { appMfaOf } from '../modules/apps/apps.service.js';
 import { builtInApps } from '../modules/first-party/built-in-apps.js';
 import type { PrivateJwk } from '../modules/signing-keys/signing-keys.service.js';
@@ -128,8 +129,8 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord,
     },
     // Endpoint paths under the realm's issuer; discovery publishes them (OpenID Connect Discovery §3).
     routes: ROUTES,
-    // policy: login, then verify_email when the realm requires verified emails, then consent.
-    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: withMfaPrompt(interactionPolicyFor(scope), { scope, methods: deps.services.mfaMethods.methods, remember: deps.services.mfaRemember, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }) },
+    // policy: login, then verify_email when the realm requires verified emails, mfa, the passkey offer, then consent.
+    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: withPasskeyOffer(withMfaPrompt(interactionPolicyFor(scope), { scope, methods: deps.services.mfaMethods.methods, remember: deps.services.mfaRemember, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }), scope) },
     // Discovery's acr_values_supported; the mfa prompt sets it once a second factor was used.
     acrValues: [MFA_ACR],
     features: {

@@ -12,6 +12,7 @@ import { createUserTokensRepo, type UserTokensRepo } from '../modules/user-token
 import { createTotpRepo, type TotpRepo } from '../modules/totp/totp.repo.js';
 import { createRecoveryCodesRepo, type RecoveryCodesRepo } from '../modules/recovery-codes/recovery-codes.repo.js';
 import { createRememberBrowserRepo, type RememberBrowserRepo } from '../modules/mfa/remember-browser.repo.js';
+import { createPasskeysRepo, type PasskeysRepo } from '../modules/passkeys/passkeys.repo.js';
 import { parseRealmSettings, type RealmSettings } from './realm-settings.js';
 
 export interface RealmRecord {
@@ -39,6 +40,7 @@ export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = fal
     totp: createTotpRepo(db, realmId),
     recoveryCodes: createRecoveryCodesRepo(db, realmId),
     rememberBrowser: createRememberBrowserRepo(db, realmId),
+    passkeys: createPasskeysRepo(db, realmId),
     /** Runs `fn` with repos bound to one transaction: all of its writes land, or none. */
     inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(createRealmScope(db, realm, true));
@@ -61,6 +63,7 @@ export interface RealmScope {
   totp: TotpRepo;
   recoveryCodes: RecoveryCodesRepo;
   rememberBrowser: RememberBrowserRepo;
+  passkeys: PasskeysRepo;
   inTransaction<T>(fn: (tx: RealmScope) => Promise<T>): Promise<T>;
 }
 

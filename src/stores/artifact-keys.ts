@@ -38,6 +38,8 @@ export type ArtifactClass = 'signIn' | 'accessTokens' | 'pending' | 'replay';
 const CLASS_OF_MODEL: Record<string, ArtifactClass> = {
   Interaction: 'pending',
   PushedAuthorizationRequest: 'pending',
+  // src/modules/passkeys/passkey-challenges.ts: one per sign-in or account page, anyone can ask.
+  WebAuthnChallenge: 'pending',
   ReplayDetection: 'replay',
   AccessToken: 'accessTokens',
   ClientCredentials: 'accessTokens',

@@ -2,7 +2,7 @@
 // service as GET/DELETE /api/v1/realms/{realm}/users/{id}/factors (src/modules/mfa/mfa.service.ts).
 import { ProblemError } from '../../http/problem.js';
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
-import { FACTOR_TYPES, type FactorType } from '../../modules/mfa/mfa.service.js';
+import { FACTOR_TYPES, isPasskeyId, type FactorType } from '../../modules/mfa/mfa.service.js';
 import { defineCommand, jsonOption, UsageError } from '../command.js';
 import { print, printJson, printTable } from '../output.js';
 import { openUser } from './user-admin.js';
@@ -13,7 +13,7 @@ const userDetail = "USER is the user's email address or id.";
 const factors = defineCommand({
   group: 'user',
   name: 'factors',
-  summary: "List a user's second factors (TOTP, recovery codes).",
+  summary: "List a user's second factors (TOTP, recovery codes, passkeys).",
   details: [userDetail],
   positionals: ['USER'],
   options: { realm: realmOption, json: jsonOption },
@@ -21,21 +21,24 @@ const factors = defineCommand({
     const { realm, user } = await openUser(open, values.realm, ref!);
     const list = await realm.mfa.list(user.id);
     if (values.json) return printJson(list);
-    printTable(['type', 'created', 'last used', 'remaining'], list.map((f) => [f.type, f.createdAt, f.lastUsedAt ?? '', f.remaining === undefined ? '' : String(f.remaining)]));
+    printTable(['type', 'created', 'last used', 'remaining', 'passkey id', 'name'], list.map((f) => [f.type, f.createdAt, f.lastUsedAt ?? '', f.remaining === undefined ? '' : String(f.remaining), f.id ?? '', f.name ?? '']));
   },
 });
 
 const removeFactor = defineCommand({
   group: 'user',
   name: 'remove-factor',
-  summary: 'Remove one of a user\'s second factors: totp or recovery_codes.',
-  details: [userDetail],
+  summary: 'Remove one of a user\'s second factors: totp, recovery_codes or passkey (--id: one passkey, else all).',
+  details: [userDetail, 'PASSKEY_ID is the id `user factors` lists.'],
   positionals: ['USER', 'TYPE'],
-  options: { realm: realmOption },
+  options: { realm: realmOption, id: { type: 'string', value: 'PASSKEY_ID', help: 'with TYPE passkey: only this passkey' } },
   async run({ values, args: [ref, type], open }) {
     if (!(FACTOR_TYPES as readonly string[]).includes(type ?? '')) throw new UsageError(`TYPE is one of ${FACTOR_TYPES.join(', ')}`, 'user remove-factor');
+    if (values.id && type !== 'passkey') throw new UsageError('--id is only for TYPE passkey', 'user remove-factor');
     const { realm, user } = await openUser(open, values.realm, ref!);
-    if (!(await realm.mfa.remove(user.id, type as FactorType, CLI_ACTOR))) throw new ProblemError(404, 'factor_not_found', 'Not found', `User ${user.id} has no ${type}.`);
+    const notFound = () => new ProblemError(404, 'factor_not_found', 'Not found', `User ${user.id} has no ${values.id ? `passkey ${values.id}` : type}.`);
+    if (values.id && !isPasskeyId(values.id)) throw notFound();
+    if (!(await realm.mfa.remove(user.id, type as FactorType, CLI_ACTOR, values.id))) throw notFound();
     print(`removed ${type} of ${user.id}`);
   },
 });

@@ -13,6 +13,9 @@ import { mountSignUp } from '../sign-up/sign-up.routes.js';
 import type { AccountPagesDeps } from './page-kit.js';
 import { MFA_PROMPT } from '../../oidc/interactions/mfa-prompt.js';
 import { mountMfaPrompt } from '../mfa/mfa.routes.js';
+import { mountPasskeySignIn } from '../passkeys/passkey-sign-in.routes.js';
+import { mountPasskeyOffer } from '../passkeys/passkey-offer.routes.js';
+import { PASSKEY_OFFER_PROMPT } from '../passkeys/passkey-offer.prompt.js';
 
 /** Landing pages are outside any interaction: their CSRF cookie is scoped to the realm's path. */
 const realmPath = (req: Request) => `/realms/${encodeURIComponent(String(req.params.realm))}`;
@@ -24,7 +27,8 @@ export function createAccountPages(deps: Omit<AccountPagesDeps, 'accountCsrf'>) 
     mountSignUp(router, withDetails, all);
     mountForgotPassword(router, withDetails, all);
     mountMagicLinkInteraction(router, withDetails, all);
-    return { [VERIFY_EMAIL_PROMPT]: mountVerifyEmailPrompt(router, withDetails, all), [MFA_PROMPT]: mountMfaPrompt(router, withDetails, all) };
+    mountPasskeySignIn(router, withDetails, all);
+    return { [VERIFY_EMAIL_PROMPT]: mountVerifyEmailPrompt(router, withDetails, all), [MFA_PROMPT]: mountMfaPrompt(router, withDetails, all), [PASSKEY_OFFER_PROMPT]: mountPasskeyOffer(router, withDetails, all) };
   };
   const landing = Router({ mergeParams: true });
   landing.use(['/email', '/password', '/magic-link'], cookieParser());

@@ -7,6 +7,7 @@ import { recoveryCodesSection } from '../recovery-codes/recovery-codes.account-s
 import { sessionsSection } from '../sessions/sessions.account-section.js';
 import { totpSection } from '../totp/totp.account-section.js';
 import { profileSection } from '../users/profile.account-section.js';
+import { createPasskeysAccountSection } from '../passkeys/passkeys.account-section.js';
 import type { AccountSection } from './account-section.js';
 import type { AccountDeps } from './account.routes.js';
 
@@ -14,7 +15,7 @@ export function createAccountSections(deps: AccountDeps): AccountSection[] {
   return [
     profileSection(deps),
     passwordSection(deps),
-    // Passkeys (src/modules/passkeys/) go here: the second-factor and sign-in methods together.
+    createPasskeysAccountSection(deps),
     totpSection(deps),
     recoveryCodesSection(deps),
     sessionsSection(deps),

@@ -16,7 +16,9 @@ import { actorFromRequest } from '../audit/actor.js';
 import { field, form, interactionUrl, message, type AccountPagesDeps } from '../account-mail/page-kit.js';
 import { appMfaOf } from '../apps/apps.service.js';
 import { endBrowserSession } from './end-browser-session.js';
-import type { MfaMethod } from './mfa-methods.js';
+import { isCodeMethod, type MfaMethod } from './mfa-methods.js';
+import { PASSKEY_SCRIPTS } from '../passkeys/passkey-http.js';
+import { mountPasskeyMfa } from '../passkeys/passkey-mfa.routes.js';
 
 const PER_SIGN_IN = 5;
 const PER_USER_PER_HOUR = 20;
@@ -60,12 +62,13 @@ export function mountMfaPrompt(router: Router, withDetails: WithDetails, deps: A
       email: user.email,
       totpAction: enrolled.has('totp') ? interactionUrl(req, details.uid, 'mfa/totp') : undefined,
       recoveryAction: enrolled.has('recovery_code') ? interactionUrl(req, details.uid, 'mfa/recovery_code') : undefined,
+      passkeyAction: enrolled.has('passkey') ? interactionUrl(req, details.uid, 'mfa/passkey') : undefined,
       abortAction: interactionUrl(req, details.uid, 'abort'),
       csrfToken: csrf.token(req, res),
       error,
       // The field the error is about: marked aria-invalid, tied to the message (WCAG 2.2 §3.3.1).
       invalid,
-    }, status);
+    }, status, { scripts: enrolled.has('passkey') ? [PASSKEY_SCRIPTS.mfa] : [] });
   }
 
   async function showEnroll(req: Request, res: Response, details: Details, user: { id: string; email: string }, error?: string, status = 200) {
@@ -148,7 +151,7 @@ export function mountMfaPrompt(router: Router, withDetails: WithDetails, deps: A
     return true;
   }
 
-  for (const method of methods) {
+  for (const method of methods.filter(isCodeMethod)) {
     router.post(`/:uid/mfa/${method.type}`, form, csrf.protect, withDetails(async (req, res, details) => {
       const user = await userOf(res, details);
       if (await refused(req, res, details, user.id)) return;
@@ -167,6 +170,12 @@ export function mountMfaPrompt(router: Router, withDetails: WithDetails, deps: A
       await finish(req, res, finishedLogin(details, user.id, method.amr, prompt), user.id, true);
     }, MFA_PROMPT));
   }
+
+  // A passkey answers a challenge by script (src/modules/passkeys/passkey-mfa.routes.ts).
+  mountPasskeyMfa(router, withDetails, deps, async (req, res, details, userId, amr) => {
+    csrf.clear(req, res);
+    return realmOf(res).provider.interactionResult(req, res, finishedLogin(details, userId, amr), { mergeWithLastSubmission: true });
+  });
 
   router.post('/:uid/mfa/enroll', form, csrf.protect, withDetails(async (req, res, details) => {
     const user = await userOf(res, details);

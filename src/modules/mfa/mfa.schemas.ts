@@ -9,6 +9,9 @@ export const factorViewSchema = z
     lastUsedAt: z.iso.datetime().nullable(),
     /** recovery_codes: how many are unused. */
     remaining: z.number().int().min(0).optional(),
+    /** passkey: one entry per passkey, with its id (to remove it alone) and name. */
+    id: z.uuid().optional(),
+    name: z.string().optional(),
   })
   .strict()
   .meta({ id: 'Factor' });

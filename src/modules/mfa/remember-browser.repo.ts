@@ -8,6 +8,8 @@ export interface RememberBinding {
   totpConfirmedAt: Date | null;
   /** The newest recovery-code set; gone on removal, new on regeneration. */
   recoveryCodesAt: Date | null;
+  /** The user's passkeys (ids in order): removing or adding one changes it. */
+  passkeys: string;
 }
 
 export function createRememberBrowserRepo(db: Db, realmId: string) {
@@ -16,7 +18,8 @@ export function createRememberBrowserRepo(db: Db, realmId: string) {
     bindingOf: async (userId: string): Promise<RememberBinding | null> => {
       const rows = await db.$queryRaw<RememberBinding[]>`
         SELECT p."hash" AS "passwordHash", t."confirmedAt" AS "totpConfirmedAt",
-          (SELECT max(r."createdAt") FROM "RecoveryCode" r WHERE r."realmId" = u."realmId" AND r."userId" = u."id") AS "recoveryCodesAt"
+          (SELECT max(r."createdAt") FROM "RecoveryCode" r WHERE r."realmId" = u."realmId" AND r."userId" = u."id") AS "recoveryCodesAt",
+          (SELECT coalesce(string_agg(k."id"::text, ',' ORDER BY k."id"), '') FROM "PasskeyCredential" k WHERE k."realmId" = u."realmId" AND k."userId" = u."id") AS "passkeys"
         FROM "User" u
         LEFT JOIN "PasswordCredential" p ON p."realmId" = u."realmId" AND p."userId" = u."id"
         LEFT JOIN "TotpCredential" t ON t."realmId" = u."realmId" AND t."userId" = u."id"

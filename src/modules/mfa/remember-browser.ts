@@ -25,7 +25,7 @@ export function createRememberBrowser(masterKey: Buffer, secure: boolean) {
   async function macOf(scope: RealmScope, userId: string, issuedAt: number): Promise<Buffer | null> {
     const b = await scope.rememberBrowser.bindingOf(userId);
     if (!b) return null;
-    const bound = [scope.realm.id, userId, issuedAt, b.passwordHash ?? '', b.totpConfirmedAt?.toISOString() ?? '', b.recoveryCodesAt?.toISOString() ?? ''];
+    const bound = [scope.realm.id, userId, issuedAt, b.passwordHash ?? '', b.totpConfirmedAt?.toISOString() ?? '', b.recoveryCodesAt?.toISOString() ?? '', b.passkeys];
     return createHmac('sha256', keyOf(scope.realm.id)).update(JSON.stringify(bound)).digest();
   }
 

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { emailAddress } from '../../modules/users/email-address.js';
 import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
 import { realmOf } from '../../realms/realm-resolver.js';
-import { renderPage, type Details, type InteractionDeps } from './interaction.routes.js';
+import type { Details, InteractionDeps } from './interaction.routes.js';
+import { PASSKEY_SCRIPTS } from '../../modules/passkeys/passkey-http.js';
+import { PASSKEY_OFFER_PROMPT } from '../../modules/passkeys/passkey-offer.prompt.js';
 
 const loginForm = z.object({
   email: emailAddress(),
@@ -21,7 +23,9 @@ export function createLoginHandler({ views, csrf, passwords, throttle, mailAvail
     const client = await provider.Client.find(String(details.params.client_id));
     const base = `${req.baseUrl}/${details.uid}`;
     const settings = scope.settings;
-    renderPage(views, res, 'login', {
+    // The passkey button and autofill (src/modules/passkeys/passkey-sign-in.routes.ts) come from
+    // the page script; without JavaScript the page is the password form it always was.
+    views.send(res, 'login', {
       clientName: client?.clientName ?? client?.clientId ?? 'the application',
       action: `${base}/login`,
       abortAction: `${base}/abort`,
@@ -34,7 +38,9 @@ export function createLoginHandler({ views, csrf, passwords, throttle, mailAvail
       signUpUrl: settings.signUp === 'enabled' ? `${base}/sign-up` : undefined,
       magicLinkUrl: settings.magicLink === 'enabled' ? `${base}/email-link` : undefined,
       forgotUrl: mailAvailable === false ? undefined : `${base}/forgot-password`,
-    }, status);
+      passkeyOptionsUrl: `${base}/passkey/options`,
+      passkeyLoginUrl: `${base}/passkey/login`,
+    }, status, { scripts: [PASSKEY_SCRIPTS.login] });
   }
 
   async function submit(req: Request, res: Response, details: Details) {
@@ -67,7 +73,9 @@ export function createLoginHandler({ views, csrf, passwords, throttle, mailAvail
     throttle.deviceCookie.write(req, res, await throttle.succeeded(realmId, email, ip, device));
     await realm.scope.audit.append({ actor: `user:${user.id}`, action: 'login.success', target: `user:${user.id}`, data: { clientId: String(details.params.client_id) }, ...audit });
     csrf.clear(req, res);
-    await realm.provider.interactionFinished(req, res, { login: { accountId: user.id, amr: ['pwd'], remember: true } }, { mergeWithLastSubmission: false });
+    // passkey_capable: set by the page script when this browser can make a passkey (passkey-offer.prompt.ts).
+    const offer = req.body?.passkey_capable === '1' ? { [PASSKEY_OFFER_PROMPT]: { capable: true } } : {};
+    await realm.provider.interactionFinished(req, res, { login: { accountId: user.id, amr: ['pwd'], remember: true }, ...offer }, { mergeWithLastSubmission: false });
   }
 
   return { show: (req: Request, res: Response, details: Details) => show(req, res, details), submit };

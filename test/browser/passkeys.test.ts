@@ -1,0 +1,146 @@
+// Passkeys in Chromium with the DevTools virtual authenticator (ctap2, internal transport,
+// resident keys, user verification): the offer after a password sign-in adds one, and the realm's
+// MFA being optional, the two-step page then asks for it ("Use a passkey": the second factor);
+// usernameless sign-in with the button; realm B refuses realm A's passkey under the same RP ID;
+// removal from the account section. Each new page axe-clean at 375 and 1280 px.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { expectAccessible } from '../support/axe.js';
+import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
+import { findFreePort } from '../../src/db/ports.js';
+import { startAccountHarness } from '../passkeys/account-harness.js';
+
+const PASSWORD = 'a browser password';
+const CALLBACK = 'http://localhost:8080/cb';
+const EMAIL = 'passkey-user@example.com';
+
+describe.runIf(chromiumAvailable())('passkeys in Chromium', { timeout: 240_000 }, () => {
+  let gh: TestGatehouse;
+  let browser: Browser;
+  const realms: Record<'a' | 'b', { id: string; name: string; authorize: string }> = {} as never;
+
+  beforeAll(async () => {
+    // WebAuthn refuses an IP address as RP ID (a valid domain is required): BASE_URL on localhost.
+    const port = await findFreePort();
+    [gh, browser] = await Promise.all([startTestGatehouse({ PORT: String(port), BASE_URL: `http://localhost:${port}` }), launchChromium()]);
+    for (const key of ['a', 'b'] as const) {
+      const realm = await gh.services.realms.create({ name: `pk-${key}-${Date.now().toString(36)}`, displayName: `Passkeys ${key.toUpperCase()}`, mfa: 'optional' }, null, { actor: 'test' });
+      const { app } = await gh.services.forRealm(realm).apps.create({ name: 'Passkey app', type: 'web', redirectUris: [CALLBACK], firstParty: true }, { actor: 'test' });
+      await gh.services.forRealm(realm).users.create({ email: EMAIL, password: PASSWORD }, { actor: 'test' });
+      const url = new URL(`${gh.url}/realms/${realm.name}/authorize`);
+      for (const [k, v] of Object.entries({ client_id: app.clientId, response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+      realms[key] = { id: realm.id, name: realm.name, authorize: url.href };
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gh?.close();
+  });
+
+  /** A page with a virtual platform authenticator that verifies the user; `credentials` copied in (the same device). */
+  async function deviceWith(credentials: unknown[] = []) {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
+    const stored = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    const add = async (more: unknown[]) => {
+      for (const credential of more) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
+    };
+    return { context, page, cdp, stored, add };
+  }
+
+  /** axe at 375 px and at 1280 px. */
+  async function bothWidths(page: Page, what: string) {
+    await expectAccessible(page, `${what} at 375 px`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expectAccessible(page, `${what} at 1280 px`);
+    await page.setViewportSize({ width: 375, height: 800 });
+  }
+
+  async function leavesToApp(page: Page, act: () => Promise<unknown>) {
+    const left = page.waitForRequest((r) => r.url().startsWith(CALLBACK));
+    await act();
+    return new URL((await left).url());
+  }
+
+  let credentials: unknown[] = [];
+  const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+  });
+
+  it('offers a passkey after a password sign-in, adds it, then takes it as the second factor', async () => {
+    const { context, page, stored } = await deviceWith();
+    contexts.push(context);
+    await page.goto(realms.a.authorize);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+    await bothWidths(page, 'login with passkeys');
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.waitForFunction(() => (document.getElementById('passkey-capable') as HTMLInputElement).value === '1');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in faster with a passkey' }).waitFor();
+    await bothWidths(page, 'passkey offer');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    // The realm's MFA is optional: a user with a factor is asked for it, so the new passkey is asked for at once.
+    await page.getByRole('button', { name: 'Use a passkey' }).waitFor();
+    const back = await leavesToApp(page, () => page.getByRole('button', { name: 'Use a passkey' }).click());
+    expect(back.searchParams.get('code')).toBeTruthy();
+    expect(await gh.prisma.passkeyCredential.count({ where: { realmId: realms.a.id } })).toBe(1);
+    expect(await gh.prisma.auditEvent.count({ where: { realmId: realms.a.id, action: 'mfa.success', data: { path: ['method'], equals: 'passkey' } } })).toBe(1);
+    credentials = await stored();
+    expect(credentials).toHaveLength(1);
+  });
+
+  it('signs in with the passkey button, no email typed', async () => {
+    // The passkey comes to the device after the page's autofill request started empty, so the
+    // virtual authenticator (which answers autofill on its own) leaves that request waiting.
+    const { context, page, add } = await deviceWith();
+    contexts.push(context);
+    await page.goto(realms.a.authorize);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+    await add(credentials);
+    const back = await leavesToApp(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
+    expect(back.searchParams.get('code')).toBeTruthy();
+    expect(await gh.prisma.auditEvent.count({ where: { realmId: realms.a.id, action: 'login.success', data: { path: ['method'], equals: 'passkey' } } })).toBe(1);
+  });
+
+  it("realm B refuses realm A's passkey, saying so on the page", async () => {
+    const { context, page, add } = await deviceWith();
+    contexts.push(context);
+    await page.goto(realms.b.authorize);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+    await add(credentials);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('#passkey-error').textContent()).toBe('This passkey is not registered for this sign-in. Use another sign-in method.');
+    await bothWidths(page, 'login with a passkey error');
+    expect(page.url()).toContain(`/realms/${realms.b.name}/interaction/`);
+  });
+
+  it('removes the passkey from the account section; it no longer signs in', async () => {
+    const harness = await startAccountHarness(gh);
+    try {
+      const user = await gh.services.forRealm({ id: realms.a.id, name: realms.a.name, displayName: '', ownerId: null, settings: {} }).scope.users.findByEmailWithPassword(EMAIL);
+      harness.session.userId = user!.id;
+      const { context, page, add } = await deviceWith();
+      contexts.push(context);
+      await page.goto(`${harness.url}/realms/${realms.a.name}/account`);
+      await page.getByRole('button', { name: /^Remove / }).click();
+      await page.waitForURL(/notice=Passkey%20removed/);
+      expect(await gh.prisma.passkeyCredential.count({ where: { realmId: realms.a.id } })).toBe(0);
+      await page.goto(realms.a.authorize);
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+      await add(credentials);
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await expect.poll(() => page.locator('#passkey-error').textContent()).toContain('not registered');
+    } finally {
+      await harness.close();
+    }
+  });
+});
