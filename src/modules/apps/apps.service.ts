@@ -75,7 +75,7 @@ export const DEFAULT_SECRET_GRACE_SECONDS = 24 * 60 * 60;
 export const MAX_SECRET_GRACE_SECONDS = 30 * 24 * 60 * 60;
 export const rotateSecretSchema = z.object({ graceSeconds: z.number().int().min(0).max(MAX_SECRET_GRACE_SECONDS).default(DEFAULT_SECRET_GRACE_SECONDS) }).strict();
 
-export function createAppsService(scope: RealmScope, events: RealmEvents, artifacts?: { revokeClient(realmId: string, clientId: string): Promise<void> }) {
+export function createAppsService(scope: RealmScope, events: RealmEvents) {
   return {
     list: async () => (await scope.apps.list()).map(toAppView),
     /** A page of apps, oldest first. */
@@ -160,7 +160,13 @@ export function createAppsService(scope: RealmScope, events: RealmEvents, artifa
       return { app: toAppView(rotated.app), clientSecret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
     },
 
-    /** Deletes the app and its consents, then its grants and tokens in the store; false: no such app. */
+    /**
+     * Deletes the app and its consents (cascade) in one transaction; false: no such app. Every
+     * instance rebuilds the realm's provider without the client, and from then on its tokens are
+     * dead: userinfo refuses them (oidc-provider: "associated client not found"), only the client
+     * itself may introspect or refresh them (token-policies.ts) and it can no longer authenticate.
+     * The stored artifacts expire with their TTL.
+     */
     async remove(id: string, actor: Actor) {
       const removed = await scope.inTransaction(async (tx) => {
         const app = await tx.apps.findById(id).catch(() => null);
@@ -171,7 +177,6 @@ export function createAppsService(scope: RealmScope, events: RealmEvents, artifa
       });
       if (!removed) return false;
       await events.publishChanged(scope.realm.name);
-      await artifacts?.revokeClient(scope.realm.id, removed.clientId);
       return true;
     },
   };
