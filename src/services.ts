@@ -28,6 +28,7 @@ import { createMfaService } from './modules/mfa/mfa.service.js';
 import { createRememberBrowser } from './modules/mfa/remember-browser.js';
 import { createPasskeyChallenges } from './modules/passkeys/passkey-challenges.js';
 import { createPasskeysService } from './modules/passkeys/passkeys.service.js';
+import { createAuditQuery, type AuditFilter } from './modules/audit/audit-query.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -39,8 +40,9 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const userTokens = createUserTokensService(config.masterKey);
   const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
   const afterAnswer = createAfterAnswer(deps.logger);
+  const auditQuery = createAuditQuery(prisma);
   return {
-    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config), keyPool: signingKeyPool }),
+    realms: createRealmsService({ prisma, sealer, events, artifacts: stores.artifacts, baseUrl: config.baseUrl, mailAvailable: canSendMail(config), keyPool: signingKeyPool }),
     /** Pre-generated signing key pairs (src/modules/signing-keys/key-pool.ts). */
     signingKeyPool,
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
@@ -77,6 +79,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
         /** A user's second factors (list, remove, reset). */
         mfa: createMfaService(scope),
+        /** The realm's audit trail, newest first, filtered and paged (src/modules/audit/audit-query.ts). */
+        auditQuery: { list: (filter: AuditFilter) => auditQuery.list(realm.id, filter) },
       };
     },
   };

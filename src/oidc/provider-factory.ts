@@ -175,7 +175,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord,
   provider.proxy = config.trustProxy !== false;
   pinPublicOrigin(provider, config.baseUrl);
   provider.use(cacheHeaders());
-  enforceClientSecretAuth(provider);
+  enforceClientSecretAuth(provider, (clientId) => appsByClientId.get(clientId));
   deps.tokenLimits.attachPerClient(provider, realm.name);
   // Store outages inside oidc-provider are answered by it as 503 temporarily_unavailable
   // (StoreUnavailableError); this adds their Retry-After.

@@ -4,7 +4,8 @@ import type { CreateAppInput, UpdateAppInput } from '../../modules/apps/apps.sch
 import { APP_TYPES, GRANT_TYPES, SECRET_AUTH_METHODS } from '../../modules/apps/apps.schemas.js';
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
 import { defineCommand, jsonOption, type CommandGroup } from '../command.js';
-import { note, printFields, printJson } from '../output.js';
+import { note, print, printFields, printJson } from '../output.js';
+import { parseDuration } from '../duration.js';
 import { ProblemError } from '../../http/problem.js';
 import { findRealm } from '../runtime.js';
 
@@ -88,4 +89,33 @@ const update = defineCommand({
   },
 });
 
-export const appCommands: CommandGroup = { name: 'app', summary: 'apps (OAuth clients) of a realm', commands: [create, update] };
+const rotateSecret = defineCommand({
+  group: 'app',
+  name: 'rotate-secret',
+  summary: "Give a confidential app a new client secret and print it (only the secret, on stdout).",
+  details: [
+    'The old secret keeps working for --grace (default 24h, at most 30d; 0 ends it now), so',
+    'deployments can switch over without downtime. The new secret is shown once: store it now.',
+  ],
+  options: {
+    realm: { type: 'string', value: 'NAME', help: 'the realm', required: true },
+    'client-id': { type: 'string', value: 'ID', help: "the app's client_id", required: true },
+    grace: { type: 'string', value: 'DURATION', help: 'how long the old secret still works, e.g. 0, 1h, 7d (default 24h)' },
+    json: jsonOption,
+  },
+  async run({ values, open }) {
+    const graceSeconds = values.grace === undefined ? undefined : parseDuration(values.grace, '--grace', 'app rotate-secret');
+    const runtime = await open();
+    const realm = runtime.services.forRealm(await findRealm(runtime, values.realm));
+    const found = await realm.scope.apps.findByClientId(values['client-id']);
+    if (!found) throw new ProblemError(404, 'app_not_found', 'Not found', `No app with client_id "${values['client-id']}" in realm "${values.realm}".`);
+    const rotated = await realm.apps.rotateSecret(found.id, graceSeconds === undefined ? {} : { graceSeconds }, CLI_ACTOR);
+    if (!rotated) throw new ProblemError(404, 'app_not_found', 'Not found', `No app with client_id "${values['client-id']}" in realm "${values.realm}".`);
+    if (values.json) printJson({ clientId: rotated.app.clientId, clientSecret: rotated.clientSecret, previousSecretExpiresAt: rotated.previousSecretExpiresAt });
+    else print(rotated.clientSecret);
+    note(rotated.previousSecretExpiresAt ? `the old secret works until ${rotated.previousSecretExpiresAt}` : 'the old secret no longer works');
+    if (runtime.stores.kind === 'memory') note('note: REDIS_URL is not set, so running instances were not notified; they reload the realm within 5 minutes');
+  },
+});
+
+export const appCommands: CommandGroup = { name: 'app', summary: 'apps (OAuth clients) of a realm', commands: [create, update, rotateSecret] };

@@ -3,7 +3,7 @@
 import type { Realm } from '../../generated/prisma/client.js';
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
 import { defineCommand, jsonOption, UsageError, type CommandGroup, type Runtime } from '../command.js';
-import { print, printFields, printJson, printTable } from '../output.js';
+import { note, print, printFields, printJson, printTable } from '../output.js';
 import { findDeveloper, findRealm } from '../runtime.js';
 
 /** Realms as printed: owners by email. */
@@ -125,4 +125,20 @@ const list = defineCommand({
   },
 });
 
-export const realmCommands: CommandGroup = { name: 'realm', summary: 'realms (tenants)', commands: [create, update, list] };
+const remove = defineCommand({
+  group: 'realm',
+  name: 'delete',
+  summary: 'Delete a realm and everything in it; every token it issued stops working.',
+  details: ['Asks nothing: --yes is required, as the confirmation. The admin realm cannot be deleted.'],
+  positionals: ['NAME'],
+  options: { yes: { type: 'boolean', help: 'confirm the deletion' } },
+  async run({ values, args, open }) {
+    if (!values.yes) throw new UsageError(`deleting realm "${args[0]}" cannot be undone: add --yes to confirm`, 'realm delete');
+    const runtime = await open();
+    await runtime.services.realms.remove(await findRealm(runtime, args[0]!), CLI_ACTOR);
+    note(`realm ${args[0]} deleted`);
+    if (runtime.stores.kind === 'memory') note('note: REDIS_URL is not set, so a running server keeps the realm\'s provider and tokens in memory until it restarts or reloads the realm (within 5 minutes)');
+  },
+});
+
+export const realmCommands: CommandGroup = { name: 'realm', summary: 'realms (tenants)', commands: [create, update, list, remove] };
