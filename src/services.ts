@@ -24,6 +24,7 @@ import { createAccountServices } from './modules/account-mail/account-services.j
 import { createUserAdminService } from './modules/users/user-admin.service.js';
 import { createMfaMethods } from './modules/mfa/mfa-methods.js';
 import { createMfaService } from './modules/mfa/mfa.service.js';
+import { createAuditQuery, type AuditFilter } from './modules/audit/audit-query.js';
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -33,6 +34,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const userTokens = createUserTokensService(config.masterKey);
   const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
   const afterAnswer = createAfterAnswer(deps.logger);
+  const auditQuery = createAuditQuery(prisma);
   return {
     realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
@@ -65,6 +67,8 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
         userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
         /** A user's second factors (list, remove, reset). */
         mfa: createMfaService(scope),
+        /** The realm's audit trail, newest first, filtered and paged (src/modules/audit/audit-query.ts). */
+        auditQuery: { list: (filter: AuditFilter) => auditQuery.list(realm.id, filter) },
       };
     },
   };
