@@ -1,6 +1,6 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// canonical host (browser pages) → health → landing page (/) → management API (/api/v1) → demo
-// relying party (/demo) → realms (/realms/:realm: hosted interaction pages, then the realm's
+// canonical host (browser pages) → health → landing page (/) → management API (/api/v1) →
+// developer console (/console) → demo relying party (/demo) → realms (/realms/:realm: hosted interaction pages, then the realm's
 // oidc-provider) → 404 → error handler.
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
@@ -38,6 +38,7 @@ import { canSendMail } from './config/config.js';
 import { devMailRoutes } from './modules/mail/dev-mail.routes.js';
 import { STATIC_PATH, staticAssets } from './http/static-assets.js';
 import { accountRoutes } from './modules/account/account.routes.js';
+import { createConsole } from './console/console.routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -71,8 +72,10 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.use(STATIC_PATH, staticAssets());
-  app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
+  const devConsole = createConsole({ config, views, services: deps.services, stores, pool, logger });
+  app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined, devConsole.firstRunOpen));
   app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
+  app.use('/console', devConsole.router);
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Realm_ownerId_name_idx" ON "Realm"("ownerId", "name");
