@@ -49,10 +49,11 @@ describe('console first run without CONSOLE_SETUP_TOKEN', () => {
   const drawn = useGatehouse();
 
   it('prints a drawn one-time token in the start-up log and lets this machine create the account without it', async () => {
+    const browser = new Browser(drawn().url);
+    // The console's start-up work (and its log line) is done before it answers.
+    const form = await browser.navigate(`${drawn().url}/console`);
     const line = drawn().logLines.find((l) => l.includes('First run: create the first developer account'));
     expect(line).toMatch(/one-time setup token [A-Za-z0-9_-]{32}/);
-    const browser = new Browser(drawn().url);
-    const form = await browser.navigate(`${drawn().url}/console`);
     expect(form.html).not.toContain('name="setup_token"');
     const done = await browser.submit(form, '/console/setup', { email: 'local@example.com', password: 'local-developer-pw' });
     expect(done.html).toContain('Developer account created');
