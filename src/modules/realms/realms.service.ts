@@ -118,25 +118,6 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
     /** Realms a developer owns (null: every realm, for the CLI run by the operator). */
     list: (ownerId: string | null) =>
       prisma.realm.findMany({ where: ownerId ? { ownerId } : {}, orderBy: { createdAt: 'asc' } }),
-    /**
-     * One page of a developer's realms in name order (the console's list): keyset on name, read
-     * along the (ownerId, name) index, so a page costs the same with 10 or 10,000 realms.
-     * `q`: part of the name or display name (case-insensitive).
-     */
-    async listPage(ownerId: string, opts: { q?: string; after?: string; limit: number }) {
-      const q = opts.q?.trim();
-      const rows = await prisma.realm.findMany({
-        where: {
-          ownerId,
-          ...(opts.after ? { name: { gt: opts.after } } : {}),
-          ...(q ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { displayName: { contains: q, mode: 'insensitive' } }] } : {}),
-        },
-        orderBy: { name: 'asc' },
-        take: opts.limit + 1,
-      });
-      const page = rows.slice(0, opts.limit);
-      return { realms: page, nextCursor: rows.length > opts.limit ? page.at(-1)?.name : undefined };
-    },
     /** The reserved realm holding developer accounts; created on first start. */
     async ensureAdminRealm() {
       const existing = await prisma.realm.findUnique({ where: { name: ADMIN_REALM } });

@@ -1,2 +1,0 @@
--- CreateIndex
-CREATE INDEX "Realm_ownerId_name_idx" ON "Realm"("ownerId", "name");
