@@ -36,7 +36,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const afterAnswer = createAfterAnswer(deps.logger);
   const auditQuery = createAuditQuery(prisma);
   return {
-    realms: createRealmsService({ prisma, sealer, events, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
+    realms: createRealmsService({ prisma, sealer, events, artifacts: stores.artifacts, baseUrl: config.baseUrl, mailAvailable: canSendMail(config) }),
     /** Queues mail in the caller's transaction (src/modules/mail/mail-outbox.ts). */
     mailOutbox,
     /** Per address, source and realm limits on mail (src/modules/mail/mail-limits.ts). */

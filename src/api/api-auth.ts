@@ -14,7 +14,8 @@ export function apiAuth(services: Services) {
     const match = /^Bearer ([^\s]+)$/i.exec(header);
     const principal = match?.[1] ? await services.apiKeys.authenticate(match[1]) : undefined;
     if (!principal) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="gatehouse-api"');
+      // RFC 6750 §3.1: no credentials get the bare challenge; a key that is unknown, revoked or expired gets invalid_token.
+      res.setHeader('WWW-Authenticate', match ? 'Bearer realm="gatehouse-api", error="invalid_token"' : 'Bearer realm="gatehouse-api"');
       throw problems.unauthenticated();
     }
     res.locals.principal = principal;

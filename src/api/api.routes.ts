@@ -1,10 +1,17 @@
 // /api/v1: the management REST API. JSON in and out; errors are application/problem+json.
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router } from 'express';
 import { ProblemError, problems } from '../http/problem.js';
-import { actorFromRequest } from '../modules/audit/actor.js';
-import { actorName, apiAuth, authorizedRealm, principalOf } from './api-auth.js';
-import { usersRoutes } from './users.routes.js';
+import { apiAuth } from './api-auth.js';
+import { createApiContext } from './api-context.js';
+import { apiKeysRoutes } from './api-keys.routes.js';
+import { appsRoutes } from './apps.routes.js';
+import { auditEventsRoutes } from './audit-events.routes.js';
 import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
+import { realmsRoutes } from './realms.routes.js';
+import { assertEveryRouteScoped, routeScopes, type RouteScopeEntry } from './require-scope.js';
+import { resourcesRoutes } from './resources.routes.js';
+import { signingKeysRoutes } from './signing-keys.routes.js';
+import { usersRoutes } from './users.routes.js';
 
 /**
  * A path that exists answers other methods with 405 and the methods it has in `Allow` (RFC 9110
@@ -31,6 +38,11 @@ function allowOnlyDefinedMethods(router: Router): void {
   }
 }
 
+const SCOPE_TABLES = new WeakMap<Router, RouteScopeEntry[]>();
+
+/** Every route of an API router made by apiRoutes, with the scope it needs (for the scope table test). */
+export const apiScopeTable = (router: Router): RouteScopeEntry[] => SCOPE_TABLES.get(router) ?? [];
+
 export function apiRoutes(deps: AuthRoutesDeps): Router {
   const { config, services } = deps;
   const router = Router();
@@ -52,66 +64,22 @@ export function apiRoutes(deps: AuthRoutesDeps): Router {
   });
   // The direct authentication API (auth.routes.ts): same key and body rules, same 405s.
   const auth = authRoutes(deps);
+  const authScopes = routeScopes(auth, '/realms/:realm');
   allowOnlyDefinedMethods(auth);
   router.use('/realms/:realm', auth);
 
-  const actor = (req: Request, res: Response) => actorFromRequest(req, actorName(principalOf(res)));
-  const realmServices = async (req: Request, res: Response) => services.forRealm(await authorizedRealm(services, principalOf(res), String(req.params.realm)));
-  const view = services.realms.view;
-
-  router.get('/realms', async (_req, res) => {
-    const p = principalOf(res);
-    const realms = p.kind === 'platform' ? await services.realms.list(p.ownerId) : await services.realms.listByIds([p.realmId]);
-    res.json({ data: realms.map(view) });
-  });
-
-  router.post('/realms', async (req, res) => {
-    const p = principalOf(res);
-    if (p.kind !== 'platform') throw problems.forbidden('Only platform API keys can create realms.');
-    const realm = await services.realms.create(req.body, p.ownerId, actor(req, res));
-    res.status(201).location(`/api/v1/realms/${realm.name}`).json(view(realm));
-  });
-
-  router.get('/realms/:realm', async (req, res) => {
-    res.json(view(await authorizedRealm(services, principalOf(res), String(req.params.realm))));
-  });
-  router.patch('/realms/:realm', async (req, res) => {
-    const realm = await authorizedRealm(services, principalOf(res), String(req.params.realm));
-    res.json(view(await services.realms.update(realm, req.body, actor(req, res))));
-  });
-
-  router.get('/realms/:realm/apps', async (req, res) => {
-    res.json({ data: await (await realmServices(req, res)).apps.list() });
-  });
-  router.post('/realms/:realm/apps', async (req, res) => {
-    const { app, clientSecret } = await (await realmServices(req, res)).apps.create(req.body, actor(req, res));
-    res.status(201).location(`/api/v1/realms/${String(req.params.realm)}/apps/${app.id}`).json({ ...app, ...(clientSecret ? { clientSecret } : {}) });
-  });
-  router.get('/realms/:realm/apps/:id', async (req, res) => {
-    const app = await (await realmServices(req, res)).apps.get(String(req.params.id));
-    if (!app) throw problems.notFound('app');
-    res.json(app);
-  });
-  router.patch('/realms/:realm/apps/:id', async (req, res) => {
-    const app = await (await realmServices(req, res)).apps.update(String(req.params.id), req.body, actor(req, res));
-    if (!app) throw problems.notFound('app');
-    res.json(app);
-  });
-
-  usersRoutes(router, { config, actor, realmServices });
-
-  router.get('/realms/:realm/resources', async (req, res) => {
-    res.json({ data: await (await realmServices(req, res)).apiResources.list() });
-  });
-  router.post('/realms/:realm/resources', async (req, res) => {
-    const resource = await (await realmServices(req, res)).apiResources.create(req.body, actor(req, res));
-    res.status(201).location(`/api/v1/realms/${String(req.params.realm)}/resources/${resource.id}`).json(resource);
-  });
-  router.get('/realms/:realm/resources/:id', async (req, res) => {
-    const resource = await (await realmServices(req, res)).apiResources.get(String(req.params.id));
-    if (!resource) throw problems.notFound('API resource');
-    res.json(resource);
-  });
+  const ctx = createApiContext(config, services);
+  apiKeysRoutes(router, ctx);
+  realmsRoutes(router, ctx);
+  appsRoutes(router, ctx);
+  usersRoutes(router, ctx);
+  resourcesRoutes(router, ctx);
+  signingKeysRoutes(router, ctx);
+  auditEventsRoutes(router, ctx);
+  // Least privilege: a route added without needs(scope) stops the server at start-up.
+  const table = [...routeScopes(router), ...authScopes];
+  assertEveryRouteScoped(table);
+  SCOPE_TABLES.set(router, table);
 
   allowOnlyDefinedMethods(router);
   router.use(() => {

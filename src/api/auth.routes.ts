@@ -14,6 +14,7 @@ import type { ProviderPool } from '../realms/provider-pool.js';
 import type { RealmRecord } from '../realms/realm-scope.js';
 import type { RealmProvider } from '../oidc/provider-factory.js';
 import { actorName, authorizedRealm, principalOf } from './api-auth.js';
+import { needs } from './require-scope.js';
 
 export interface AuthRoutesDeps extends AppDeps {
   pool: ProviderPool;
@@ -65,14 +66,14 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     return { realm: services.forRealm(realm), provider, rebuildProvider, actor, req, res };
   }
 
-  router.post('/auth/sign-up', async (req, res) => {
+  router.post('/auth/sign-up', needs('auth:direct'), async (req, res) => {
     const body = parseOrThrow(signUpSchema, req.body);
     const { user, tokens } = await direct.signUp(await callOf(req, res, body.endUserIp), body);
     noCache(res);
     res.status(201).location(`/api/v1/realms/${realmParam(req)}/users/${user.id}`).json({ user, tokens });
   });
 
-  router.post('/auth/sign-in', async (req, res) => {
+  router.post('/auth/sign-in', needs('auth:direct'), async (req, res) => {
     const body = parseOrThrow(signInSchema, req.body);
     const tokens = await direct.signIn(await callOf(req, res, body.endUserIp), body);
     noCache(res);
@@ -81,7 +82,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
 
   // 202 for any address (no user enumeration); the link lands on the hosted confirm page, which
   // redirects to redirectUri with a single-use code (magic-links.service.ts).
-  router.post('/auth/magic-links', async (req, res) => {
+  router.post('/auth/magic-links', needs('auth:direct'), async (req, res) => {
     const body = parseOrThrow(magicLinkSchema, req.body);
     const call = await callOf(req, res, body.endUserIp);
     const app = await direct.appFor(call, body.clientId);
@@ -92,7 +93,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     res.status(202).json({ status: 'accepted' });
   });
 
-  router.post('/auth/magic-links/exchange', async (req, res) => {
+  router.post('/auth/magic-links/exchange', needs('auth:direct'), async (req, res) => {
     const body = parseOrThrow(magicLinkExchangeSchema, req.body);
     const tokens = await direct.exchangeMagicLink(await callOf(req, res), body);
     if (!tokens) throw invalidCode();
@@ -100,7 +101,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     res.json(tokens);
   });
 
-  router.post('/auth/password-resets', async (req, res) => {
+  router.post('/auth/password-resets', needs('auth:direct'), async (req, res) => {
     const body = parseOrThrow(passwordResetSchema, req.body);
     const call = await callOf(req, res, body.endUserIp);
     await call.realm.passwordReset.request(body.email, call.actor);
@@ -109,7 +110,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
 
   // Resend the verification mail. The caller manages this realm's users (it could list them), so
   // 404 and 409 reveal nothing it could not read already.
-  router.post('/users/:id/email-verifications', async (req, res) => {
+  router.post('/users/:id/email-verifications', needs('users:write'), async (req, res) => {
     const call = await callOf(req, res);
     const id = String(req.params.id);
     // A malformed id names no user: not looked up (the database would refuse it).

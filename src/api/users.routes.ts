@@ -11,6 +11,7 @@ import type { Actor } from '../modules/audit/actor.js';
 import { listUsersQuery, type UserView } from '../modules/users/users.service.js';
 import type { RealmServices } from '../services.js';
 import { mfaFactorsRoutes } from './mfa-factors.routes.js';
+import { needs } from './require-scope.js';
 
 /** Routes without a body take none: an empty or absent body, or `{}`. */
 const noBody = z.object({}).strict();
@@ -40,46 +41,46 @@ export function usersRoutes(router: Router, { config, actor, realmServices }: Us
   const id = (req: Request) => String(req.params.id);
   const location = (req: Request, userId: string) => `/api/v1/realms/${String(req.params.realm)}/users/${userId}`;
 
-  router.get(base, async (req, res) => {
+  router.get(base, needs('users:read'), async (req, res) => {
     const q = parseOrThrow(listUsersQuery, req.query);
     // One row more than asked for tells whether a next page exists, so the last page has no cursor.
     const users = await (await realmServices(req, res)).users.list(q.limit + 1, q.cursor, { email: q.email, q: q.q });
     const data = users.slice(0, q.limit);
-    res.json({ data, nextCursor: users.length > q.limit ? data.at(-1)?.id : null });
+    res.json({ data, ...(users.length > q.limit ? { nextCursor: data.at(-1)?.id } : {}) });
   });
-  router.post(base, async (req, res) => {
+  router.post(base, needs('users:write'), async (req, res) => {
     const user = await (await realmServices(req, res)).users.create(req.body, actor(req, res));
     res.status(201).location(location(req, user.id)).json(user);
   });
 
-  router.get(`${base}/:id`, async (req, res) => {
+  router.get(`${base}/:id`, needs('users:read'), async (req, res) => {
     const user = await (await realmServices(req, res)).users.get(id(req));
     if (!user) throw problems.notFound('user');
     res.json(user);
   });
-  router.patch(`${base}/:id`, async (req, res) => {
+  router.patch(`${base}/:id`, needs('users:write'), async (req, res) => {
     const realm = await realmServices(req, res);
     const result = await realm.userAdmin.update(id(req), req.body, actor(req, res));
     if (!result) throw problems.notFound('user');
     if (result.emailChanged && !result.user.emailVerified) await sendVerification(realm, result.user, actor(req, res));
     res.json(result.user);
   });
-  router.delete(`${base}/:id`, async (req, res) => {
+  router.delete(`${base}/:id`, needs('users:write'), async (req, res) => {
     if (!(await (await realmServices(req, res)).userAdmin.remove(id(req), actor(req, res)))) throw problems.notFound('user');
     res.status(204).end();
   });
 
-  router.post(`${base}/:id/password`, async (req, res) => {
+  router.post(`${base}/:id/password`, needs('users:write'), async (req, res) => {
     if (!(await (await realmServices(req, res)).userAdmin.setPassword(id(req), req.body, actor(req, res)))) throw problems.notFound('user');
     res.status(204).end();
   });
-  router.post(`${base}/:id/sessions/revoke`, async (req, res) => {
+  router.post(`${base}/:id/sessions/revoke`, needs('users:write'), async (req, res) => {
     const realm = await realmServices(req, res);
     parseOrThrow(noBody, req.body ?? {});
     if (!(await realm.userAdmin.revokeSessions(id(req), actor(req, res)))) throw problems.notFound('user');
     res.status(204).end();
   });
-  router.post(`${base}/:id/password-setup`, async (req, res) => {
+  router.post(`${base}/:id/password-setup`, needs('users:write'), async (req, res) => {
     const realm = await realmServices(req, res);
     parseOrThrow(noBody, req.body ?? {});
     const user = await realm.userAdmin.passwordSetupTarget(id(req));

@@ -150,7 +150,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord)
   provider.proxy = config.trustProxy !== false;
   provider.use(pinPublicOrigin(config.baseUrl));
   provider.use(cacheHeaders());
-  enforceClientSecretAuth(provider);
+  enforceClientSecretAuth(provider, (clientId) => appsByClientId.get(clientId));
   deps.tokenLimits.attachPerClient(provider, realm.name);
   // Store outages inside oidc-provider are answered by it as 503 temporarily_unavailable
   // (StoreUnavailableError); this adds their Retry-After.

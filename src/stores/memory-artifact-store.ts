@@ -143,6 +143,10 @@ export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT
       if (!full()) return { ok: true };
       return { ok: false, retryAfterSeconds: secondsUntilRoom(realmId, pending) };
     },
+    async deleteRealm(realmId) {
+      realms.delete(realmId);
+      retryAfter.delete(realmId);
+    },
     snapshot() {
       return [...realms.values()].flatMap((caches) => Object.values(caches).flatMap((cache) => [...cache.entries()]));
     },

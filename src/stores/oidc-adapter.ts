@@ -40,6 +40,8 @@ export interface ArtifactStore {
    * or a pushed request (artifact-keys.ts). Asked before a request that would make one.
    */
   admitPending(realmId: string): Promise<LimitResult>;
+  /** Deletes every artifact of the realm (a deleted realm: its sessions, grants, codes and tokens). */
+  deleteRealm(realmId: string): Promise<void>;
 }
 
 export function createAdapterFactory(store: ArtifactStore, realmId: string, protector: ArtifactProtector) {

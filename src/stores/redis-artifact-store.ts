@@ -92,6 +92,16 @@ export function createRedisArtifactStore(redis: Redis, { prefix = 'gh:', pending
       const members = await redis.smembers(k(index));
       await redis.del(k(index), ...members.map(k));
     },
+    async deleteRealm(realmId) {
+      // Every key of the realm starts with `oidc:<realm id>:` (artifact-keys.ts); SCAN walks
+      // them in batches without blocking Redis the way KEYS would, UNLINK frees them off-thread.
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.scan(cursor, 'MATCH', `${k(`oidc:${realmId}:`)}*`, 'COUNT', 1000);
+        if (batch.length) await redis.unlink(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+    },
     async admitPending(realmId): Promise<LimitResult> {
       const now = Date.now();
       const set = pendingSet(realmId);

@@ -163,8 +163,8 @@ describe('with a platform key', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await created(`/realms/${realm}/users`, { email: `${unique('p')}@example.com` })).body.id);
 
-    const pages: { data: { id: string }[]; nextCursor: string | null }[] = [];
-    let cursor: string | null = null;
+    const pages: { data: { id: string }[]; nextCursor?: string }[] = [];
+    let cursor: string | undefined;
     do {
       const res: request.Response = await api().get(`/api/v1/realms/${realm}/users`).query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(key));
       expect(res.status).toBe(200);
@@ -172,12 +172,13 @@ describe('with a platform key', () => {
       cursor = res.body.nextCursor;
     } while (cursor && pages.length < 10);
     expect(pages.map((p) => p.data.length)).toEqual([2, 2, 1]);
-    expect(pages.map((p) => p.nextCursor)).toEqual([pages[0]!.data[1]!.id, pages[1]!.data[1]!.id, null]);
+    expect(pages.map((p) => p.nextCursor)).toEqual([pages[0]!.data[1]!.id, pages[1]!.data[1]!.id, undefined]);
+    expect(pages[2]).not.toHaveProperty('nextCursor');
     expect(pages.flatMap((p) => p.data.map((u) => u.id)).sort()).toEqual([...ids].sort());
 
     const all = await call('GET', `/realms/${realm}/users`);
     expect(all.body.data.map((u: { id: string }) => u.id).sort()).toEqual([...ids].sort());
-    expect(all.body.nextCursor).toBeNull();
+    expect(all.body).not.toHaveProperty('nextCursor');
   });
 
   it('a last page that is exactly full has no nextCursor (no empty page to fetch)', async () => {
@@ -188,13 +189,13 @@ describe('with a platform key', () => {
     expect(first.body.nextCursor).toBe(first.body.data[1].id);
     const second = await api().get(`/api/v1/realms/${realm}/users`).query({ limit: 2, cursor: first.body.nextCursor }).set(bearer(key));
     expect(second.body.data).toHaveLength(2);
-    expect(second.body.nextCursor).toBeNull();
+    expect(second.body).not.toHaveProperty('nextCursor');
   });
 
   it('answers a method a route does not take with 405 and Allow; unknown paths stay 404', async () => {
     const cases: Array<[string, string, string]> = [
       ['DELETE', '/realms', 'GET, POST, HEAD, OPTIONS'],
-      ['PUT', '/realms/:realm', 'GET, PATCH, HEAD, OPTIONS'],
+      ['PUT', '/realms/:realm', 'GET, PATCH, DELETE, HEAD, OPTIONS'],
       ['PUT', '/realms/:realm/users/:user', 'GET, PATCH, DELETE, HEAD, OPTIONS'],
       ['PATCH', '/realms/:realm/resources', 'GET, POST, HEAD, OPTIONS'],
     ];

@@ -58,7 +58,7 @@ describe('realm isolation', () => {
   it("search in realm B finds nothing of realm A's user", async () => {
     for (const query of [{ email: userA.email }, { q: userA.email.split('@')[0]! }, { q: 'Managed' }]) {
       const res = await api().get(`/api/v1/realms/${realmB.name}/users`).query(query).set(bearer(key));
-      expect(res.body).toEqual({ data: [], nextCursor: null });
+      expect(res.body).toEqual({ data: [] });
     }
     const inA = await api().get(`/api/v1/realms/${realmA.name}/users`).query({ email: userA.email }).set(bearer(key));
     expect(inA.body.data.map((u: { id: string }) => u.id)).toEqual([userA.id]);

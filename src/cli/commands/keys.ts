@@ -2,19 +2,9 @@
 // --activate-after, so relying parties that cache the JWKS meet them before any token does.
 // The old keys stay published until every token they signed has expired.
 import { CLI_ACTOR } from '../../modules/audit/actor.js';
-import type { RealmServices } from '../../services.js';
 import { defineCommand, jsonOption, UsageError, type CommandGroup } from '../command.js';
 import { note, printFields, printJson } from '../output.js';
 import { findRealm } from '../runtime.js';
-
-const CLOCK_SKEW_SECONDS = 300;
-
-/** The longest a token signed now can stay valid: ID tokens, access tokens, per-API access tokens. */
-async function maxTokenLifetimeSeconds(realm: RealmServices) {
-  const { idToken, accessToken } = realm.scope.settings.tokenLifetimes;
-  const resourceTtls = (await realm.scope.apiResources.list()).flatMap((r) => (r.accessTokenTtl ? [r.accessTokenTtl] : []));
-  return Math.max(idToken, accessToken, ...resourceTtls) + CLOCK_SKEW_SECONDS;
-}
 
 const rotate = defineCommand({
   group: 'keys',
@@ -36,7 +26,7 @@ const rotate = defineCommand({
     const activateAfterSeconds = Number(raw);
     const runtime = await open();
     const realm = runtime.services.forRealm(await findRealm(runtime, values.realm));
-    const maxLifetime = await maxTokenLifetimeSeconds(realm);
+    const maxLifetime = await realm.signingKeys.maxTokenLifetimeSeconds();
     const rotation = await realm.signingKeys.rotate({ activateAfterSeconds, maxTokenLifetimeSeconds: maxLifetime }, CLI_ACTOR);
     await runtime.services.realms.changed(values.realm);
     if (values.json) {

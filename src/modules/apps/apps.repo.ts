@@ -1,6 +1,7 @@
 // OAuth clients ("apps") of one realm.
 import type { Db } from '../../db/types.js';
 import type { AppType, Prisma } from '../../generated/prisma/client.js';
+import { newerThan } from '../../http/pagination.js';
 
 export interface NewApp {
   clientId: string;
@@ -27,6 +28,13 @@ export function createAppsRepo(db: Db, realmId: string) {
     findByClientId: (clientId: string) => db.app.findUnique({ where: { realmId_clientId: { realmId, clientId } } }),
     create: (app: NewApp) => db.app.create({ data: { realmId, ...app } }),
     update: (id: string, changes: AppChanges) => db.app.update({ where: { realmId_id: { realmId, id } }, data: changes }),
+    /** A page of apps, oldest first, after the (createdAt, id) position `after`. */
+    page: ({ take, after }: { take: number; after?: { createdAt: Date; id: string } }) =>
+      db.app.findMany({ where: { realmId, ...(after ? newerThan(after) : {}) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take }),
+    setSecret: (id: string, secret: { clientSecretHash: string; previousSecretHash: string | null; previousSecretExpiresAt: Date | null }) =>
+      db.app.update({ where: { realmId_id: { realmId, id } }, data: secret }),
+    /** Its consents go with it (ON DELETE CASCADE). */
+    delete: (id: string) => db.app.delete({ where: { realmId_id: { realmId, id } } }),
   };
 }
 

@@ -3,6 +3,8 @@
 import type { App } from '../../generated/prisma/client.js';
 import { ProblemError, problems, type FieldError } from '../../http/problem.js';
 import { parseOrThrow } from '../../http/validate.js';
+import { decodeTimeCursor, timeCursorOf, toPage, type Page } from '../../http/pagination.js';
+import { z } from 'zod';
 import { isConfidential, requiresPkce, tokenEndpointAuthMethodOf } from '../../oidc/client-metadata.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import { randomToken, sha256 } from '../../security/tokens.js';
@@ -68,9 +70,19 @@ async function checkApiAccess(scope: RealmScope, access: ApiAccess) {
   if (errors.length) throw problems.validation(errors);
 }
 
-export function createAppsService(scope: RealmScope, events: RealmEvents) {
+/** Secret rotation: how long the replaced secret keeps working, by default and at most (seconds). */
+export const DEFAULT_SECRET_GRACE_SECONDS = 24 * 60 * 60;
+export const MAX_SECRET_GRACE_SECONDS = 30 * 24 * 60 * 60;
+export const rotateSecretSchema = z.object({ graceSeconds: z.number().int().min(0).max(MAX_SECRET_GRACE_SECONDS).default(DEFAULT_SECRET_GRACE_SECONDS) }).strict();
+
+export function createAppsService(scope: RealmScope, events: RealmEvents, artifacts?: { revokeClient(realmId: string, clientId: string): Promise<void> }) {
   return {
     list: async () => (await scope.apps.list()).map(toAppView),
+    /** A page of apps, oldest first. */
+    async page(query: { limit: number; cursor?: string }): Promise<Page<AppView>> {
+      const rows = await scope.apps.page({ take: query.limit + 1, after: query.cursor ? decodeTimeCursor(query.cursor) : undefined });
+      return toPage(rows, query.limit, timeCursorOf, toAppView);
+    },
     async get(id: string) {
       const app = await scope.apps.findById(id).catch(() => null);
       return app ? toAppView(app) : null;
@@ -123,6 +135,44 @@ export function createAppsService(scope: RealmScope, events: RealmEvents) {
       });
       if (app) await events.publishChanged(scope.realm.name);
       return app && toAppView(app);
+    },
+
+    /**
+     * A new secret for a confidential app, returned once. The replaced one keeps working for
+     * `graceSeconds` (0: stops now) so deployments can switch over without downtime; a second
+     * rotation within the grace ends the first secret's grace (only one previous secret is kept).
+     * Null: no such app; 409 for a public app, which has no secret.
+     */
+    async rotateSecret(id: string, input: unknown, actor: Actor, now = new Date()) {
+      const { graceSeconds } = parseOrThrow(rotateSecretSchema, input ?? {});
+      const clientSecret = `ghs_${randomToken(32)}`;
+      const rotated = await scope.inTransaction(async (tx) => {
+        const current = await tx.apps.findById(id).catch(() => null);
+        if (!current) return null;
+        if (!isConfidential(current) || !current.clientSecretHash) throw problems.conflict('app_has_no_secret', 'Public apps (spa, native) have no client secret to rotate.');
+        const previousSecretExpiresAt = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
+        const app = await tx.apps.setSecret(id, { clientSecretHash: sha256(clientSecret), previousSecretHash: previousSecretExpiresAt ? current.clientSecretHash : null, previousSecretExpiresAt });
+        await tx.audit.append({ ...actor, action: 'app.secret_rotated', target: `app:${app.clientId}`, data: { graceSeconds, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null } });
+        return { app, previousSecretExpiresAt };
+      });
+      if (!rotated) return null;
+      await events.publishChanged(scope.realm.name);
+      return { app: toAppView(rotated.app), clientSecret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
+    },
+
+    /** Deletes the app and its consents, then its grants and tokens in the store; false: no such app. */
+    async remove(id: string, actor: Actor) {
+      const removed = await scope.inTransaction(async (tx) => {
+        const app = await tx.apps.findById(id).catch(() => null);
+        if (!app) return null;
+        await tx.apps.delete(id);
+        await tx.audit.append({ ...actor, action: 'app.deleted', target: `app:${app.clientId}` });
+        return app;
+      });
+      if (!removed) return false;
+      await events.publishChanged(scope.realm.name);
+      await artifacts?.revokeClient(scope.realm.id, removed.clientId);
+      return true;
     },
   };
 }

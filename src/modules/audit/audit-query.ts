@@ -1,9 +1,9 @@
 // Reading a realm's audit trail: newest first, filtered, in pages. The cursor is opaque to
-// callers: base64url of the last event's (createdAt, id), so a page boundary is stable while new
-// events arrive (keyset pagination: each page is one index range read, no OFFSET, no COUNT).
+// callers: the last event's (createdAt, id) (src/http/pagination.ts), so a page boundary is
+// stable while new events arrive; each page is one range read of the (realmId, createdAt) index.
 import type { Db } from '../../db/types.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { problems } from '../../http/problem.js';
+import { decodeTimeCursor, olderThan, timeCursorOf, toPage } from '../../http/pagination.js';
 
 export interface AuditEventView {
   id: string;
@@ -38,24 +38,6 @@ export interface AuditPage {
   nextCursor?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function encodeAuditCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-/** The (createdAt, id) a cursor stands for; a 400 naming `cursor` for anything else. */
-export function decodeAuditCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof at === 'string' && typeof id === 'string' && UUID.test(id) && !Number.isNaN(createdAt.getTime())) return { createdAt, id };
-  } catch {
-    // fall through
-  }
-  throw problems.validation([{ path: 'cursor', code: 'invalid_cursor', message: 'is not a cursor this API returned' }]);
-}
-
 export function toAuditEventView(e: { id: string; createdAt: Date; actor: string; action: string; target: string | null; ip: string | null; userAgent: string | null; requestId: string | null; data: unknown }): AuditEventView {
   return { id: e.id, createdAt: e.createdAt.toISOString(), actor: e.actor, action: e.action, target: e.target, ip: e.ip, userAgent: e.userAgent, requestId: e.requestId, data: e.data };
 }
@@ -69,15 +51,10 @@ export function createAuditQuery(db: Db) {
       if (filter.target) and.push({ target: filter.target });
       if (filter.since) and.push({ createdAt: { gte: filter.since } });
       if (filter.until) and.push({ createdAt: { lt: filter.until } });
-      if (filter.cursor) {
-        const c = decodeAuditCursor(filter.cursor);
-        // Strictly after the cursor in (createdAt desc, id desc) order.
-        and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
-      }
+      if (filter.cursor) and.push(olderThan(decodeTimeCursor(filter.cursor)));
       const rows = await db.auditEvent.findMany({ where: { AND: and }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: filter.limit + 1 });
-      const page = rows.slice(0, filter.limit);
-      const last = page.at(-1);
-      return { events: page.map(toAuditEventView), ...(rows.length > filter.limit && last ? { nextCursor: encodeAuditCursor(last.createdAt, last.id) } : {}) };
+      const page = toPage(rows, filter.limit, timeCursorOf, toAuditEventView);
+      return { events: page.data, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
   };
 }

@@ -9,6 +9,8 @@ import { ADMIN_REALM, createRealmScope } from '../../realms/realm-scope.js';
 import { needsMail, parseRealmSettings, realmSettingsSchema, withAccountSettings, withTokenLifetimes, type AccountSettingsPatch, type RealmSettings, type TokenLifetimesPatch } from '../../realms/realm-settings.js';
 import type { Sealer } from '../../security/encryption.js';
 import type { RealmEvents } from '../../stores/realm-events.js';
+import type { ArtifactStore } from '../../stores/oidc-adapter.js';
+import { decodeCursor, toPage, type Page } from '../../http/pagination.js';
 import { createSigningKeysService } from '../signing-keys/signing-keys.service.js';
 import type { Actor } from '../audit/actor.js';
 import { createRealmSchema, updateRealmSchema, type CreateRealmInput, type UpdateRealmInput } from './realms.schemas.js';
@@ -42,7 +44,14 @@ function settingsWith(settings: RealmSettings, patch: TokenLifetimesPatch | unde
 const accountPatchOf = ({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }: AccountSettingsPatch): AccountSettingsPatch =>
   Object.fromEntries(Object.entries({ signUp, magicLink, requireVerifiedEmail, passwordPolicy, mailSenderName, mfa }).filter(([, v]) => v !== undefined));
 
-export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; baseUrl: string; mailAvailable: boolean }) {
+export interface RealmListQuery {
+  /** Case-insensitive match on the name or display name. */
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer; events: RealmEvents; artifacts: Pick<ArtifactStore, 'deleteRealm'>; baseUrl: string; mailAvailable: boolean }) {
   const { prisma, sealer, events } = deps;
 
   /** Features that send mail cannot be switched on where no mail can go out (production without SMTP_URL). */
@@ -93,26 +102,63 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
     return updated;
   }
 
+  /**
+   * Deletes the realm and everything in it (apps, users, keys, resources, consents, its audit
+   * trail: one cascading DELETE, one transaction), then every artifact it left in the store
+   * (sessions, grants, codes, tokens: none works again, not even by introspection), then tells
+   * every instance, whose provider pool drops the realm: its issuer answers 404 from then on.
+   * The deletion is audited in the admin realm (the realm's own trail goes with it).
+   */
+  async function remove(realm: Realm, actor: Actor) {
+    if (realm.name === ADMIN_REALM) throw problems.conflict('realm_protected', `The "${ADMIN_REALM}" realm holds developer accounts and cannot be deleted.`);
+    await prisma.$transaction(async (tx) => {
+      const admin = await tx.realm.findUnique({ where: { name: ADMIN_REALM } });
+      await tx.realm.delete({ where: { id: realm.id } });
+      if (admin) await createRealmScope(tx, admin, true).audit.append({ ...actor, action: 'realm.deleted', target: `realm:${realm.name}`, data: { realmId: realm.id } });
+    }, { timeout: 15_000 });
+    await deps.artifacts.deleteRealm(realm.id);
+    await events.publishChanged(realm.name);
+  }
+
+  /** A developer's realms (or the operator's view of all: null) by name, a page at a time (index Realm(ownerId, name)). */
+  async function page(ownerId: string | null, query: RealmListQuery): Promise<Page<RealmView>> {
+    const after = query.cursor ? decodeCursor(query.cursor, 1)[0] : undefined;
+    const rows = await prisma.realm.findMany({
+      where: {
+        ...(ownerId ? { ownerId } : {}),
+        ...(after ? { name: { gt: after } } : {}),
+        ...(query.q ? { OR: [{ name: { contains: query.q.toLowerCase() } }, { displayName: { contains: query.q, mode: 'insensitive' as const } }] } : {}),
+      },
+      orderBy: { name: 'asc' },
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, (r) => [r.name], view);
+  }
+
+  const view = (r: Realm): RealmView => {
+    const s = parseRealmSettings(r.settings);
+    return {
+      id: r.id,
+      name: r.name,
+      displayName: r.displayName,
+      issuer: `${deps.baseUrl}/realms/${r.name}`,
+      tokenLifetimes: s.tokenLifetimes,
+      signUp: s.signUp,
+      magicLink: s.magicLink,
+      requireVerifiedEmail: s.requireVerifiedEmail,
+      passwordPolicy: s.passwordPolicy,
+      mailSenderName: s.mailSenderName ?? null,
+      mfa: s.mfa,
+      createdAt: r.createdAt.toISOString(),
+    };
+  };
+
   return {
     create,
     update,
-    view: (r: Realm): RealmView => {
-      const s = parseRealmSettings(r.settings);
-      return {
-        id: r.id,
-        name: r.name,
-        displayName: r.displayName,
-        issuer: `${deps.baseUrl}/realms/${r.name}`,
-        tokenLifetimes: s.tokenLifetimes,
-        signUp: s.signUp,
-        magicLink: s.magicLink,
-        requireVerifiedEmail: s.requireVerifiedEmail,
-        passwordPolicy: s.passwordPolicy,
-        mailSenderName: s.mailSenderName ?? null,
-        mfa: s.mfa,
-        createdAt: r.createdAt.toISOString(),
-      };
-    },
+    remove,
+    page,
+    view,
     findByName: (name: string) => prisma.realm.findUnique({ where: { name } }),
     listByIds: (ids: string[]) => prisma.realm.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } }),
     /** Realms a developer owns (null: every realm, for the CLI run by the operator). */

@@ -30,6 +30,22 @@ async function newKey(alg: SigningAlg) {
 
 const aad = (realmId: string, kid: string) => `${realmId}:${kid}`;
 
+/** Margin for relying parties' clocks when deciding how long a retired key stays published. */
+export const CLOCK_SKEW_SECONDS = 300;
+export const DEFAULT_ACTIVATE_AFTER_SECONDS = 600;
+
+/** A published key, public facts only: never the private half. */
+export interface SigningKeyView {
+  kid: string;
+  alg: string;
+  /** signing: signs tokens now; next: published, signs from activatesAt; retiring: verifies only, published until expiresAt. */
+  status: 'signing' | 'next' | 'retiring';
+  activatesAt: string;
+  retiredAt: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+}
+
 export function createSigningKeysService(scope: RealmScope, sealer: Sealer) {
   const realmId = scope.realm.id;
   /** A new key pair, its private half sealed to this realm and kid (RSA generation takes ~0.2 s). */
@@ -39,6 +55,22 @@ export function createSigningKeysService(scope: RealmScope, sealer: Sealer) {
   }
 
   return {
+    /** Published keys, oldest first, with what each does now. */
+    async list(now = new Date()): Promise<SigningKeyView[]> {
+      const keys = await scope.signingKeys.listPublished(now);
+      return keys.map((k) => ({
+        kid: k.kid, alg: k.alg, status: k.retiredAt && k.retiredAt <= now ? 'retiring' : k.activatesAt > now ? 'next' : 'signing',
+        activatesAt: k.activatesAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null, expiresAt: k.expiresAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString(),
+      }));
+    },
+
+    /** The longest a token signed now can stay valid (ID tokens, access tokens, per-API access tokens), plus clock skew. */
+    async maxTokenLifetimeSeconds() {
+      const { idToken, accessToken } = scope.settings.tokenLifetimes;
+      const resourceTtls = (await scope.apiResources.list()).flatMap((r) => (r.accessTokenTtl ? [r.accessTokenTtl] : []));
+      return Math.max(idToken, accessToken, ...resourceTtls) + CLOCK_SKEW_SECONDS;
+    },
+
     /** Creates the realm's first keys (one per alg), signing at once. */
     async ensureInitialKeys(now = new Date()) {
       const existing = await scope.signingKeys.listPublished(now);
