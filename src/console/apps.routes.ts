@@ -1,6 +1,7 @@
 // Apps of a realm in the console: list, create by type, the app page (client id, connect panel,
-// redirect and logout URIs, API access). A confidential app's secret is shown once, on the page
-// the create form answers with (never in a URL, never stored in clear: apps.service.ts).
+// redirect and logout URIs, API access), secret rotation with a grace period, delete. A
+// confidential app's secret is shown once, on the page the create or rotate form answers with
+// (never in a URL, never stored in clear: apps.service.ts). Rotating and deleting need a recent sign-in.
 import { Router, type Request, type Response } from 'express';
 import { APP_TYPES, type ApiAccess } from '../modules/apps/apps.schemas.js';
 import type { AppView } from '../modules/apps/apps.service.js';
@@ -28,7 +29,7 @@ export function appsArea(kit: ConsoleKit): Router {
 
   const showList = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const { rs, base, realm } = ownedOf(res);
-    kit.page(res, 'apps', { title: `Apps of ${realm.displayName}`, realmName: realm.name, realmLabel: realm.displayName, base, apps: await rs.apps.list(), types: APP_TYPES, typeHelp: APP_TYPE_HELP, errors: [], values: { type: 'web' }, ...extra }, status);
+    kit.page(res, 'apps', { title: `Apps of ${realm.displayName}`, realmName: realm.name, realmLabel: realm.displayName, base, apps: await rs.apps.list(), types: APP_TYPES, typeHelp: APP_TYPE_HELP, errors: [], values: { type: 'web' }, notice: queryParam(res.req, 'notice'), ...extra }, status);
   };
   const showApp = (req: Request, res: Response, app: AppView, extra: Record<string, unknown> = {}, status = 200) => {
     const { base, realm } = ownedOf(res);
@@ -58,6 +59,28 @@ export function appsArea(kit: ConsoleKit): Router {
     const app = await ownedOf(res).rs.apps.get(String(req.params.id));
     if (!app) return kit.page(res, 'not-found', { title: 'Not found', message: 'This realm has no such app.' }, 404);
     showApp(req, res, app);
+  });
+  // Rotating a secret needs a recent sign-in; the new one is shown once, the old one works for the grace period.
+  router.post('/apps/:id/rotate-secret', kit.form, kit.csrf, kit.recent, async (req, res) => {
+    const { rs } = ownedOf(res);
+    const hours = field(req, 'graceHours');
+    const input = { graceSeconds: /^\d{1,4}$/.test(hours) ? Number(hours) * 3600 : hours === '' ? undefined : -1 };
+    const rotated = await attempt(() => rs.apps.rotateSecret(String(req.params.id), input, kit.actor(req, res)));
+    if (!rotated.ok) {
+      const app = await rs.apps.get(String(req.params.id));
+      return app ? showApp(req, res, app, { errors: rotated.messages }, rotated.status) : kit.page(res, 'not-found', { title: 'Not found', message: 'This realm has no such app.' }, 404);
+    }
+    if (!rotated.value) return kit.page(res, 'not-found', { title: 'Not found', message: 'This realm has no such app.' }, 404);
+    const until = rotated.value.previousSecretExpiresAt;
+    showApp(req, res, rotated.value.app, { clientSecret: rotated.value.clientSecret, notice: until ? `New secret made. The old one keeps working until ${until}.` : 'New secret made. The old one no longer works.' });
+  });
+  router.post('/apps/:id/delete', kit.form, kit.csrf, kit.recent, async (req, res) => {
+    const { rs, base } = ownedOf(res);
+    const app = await rs.apps.get(String(req.params.id));
+    if (!app) return kit.page(res, 'not-found', { title: 'Not found', message: 'This realm has no such app.' }, 404);
+    if (field(req, 'confirm') !== app.name) return showApp(req, res, app, { errors: ['Type the app\'s name to confirm the deletion.'] }, 400);
+    await rs.apps.remove(app.id, kit.actor(req, res));
+    res.redirect(303, `${base}/apps?notice=${encodeURIComponent('App deleted; its tokens no longer work.')}`);
   });
   router.post('/apps/:id', kit.form, kit.csrf, async (req, res) => {
     const { rs, base } = ownedOf(res);

@@ -19,6 +19,7 @@ import { parseRealmSettings } from '../realms/realm-settings.js';
 import type { ProviderPool } from '../realms/provider-pool.js';
 import type { Services } from '../services.js';
 import type { Stores } from '../stores/stores.js';
+import { apiKeysArea } from './api-keys.routes.js';
 import { appsArea } from './apps.routes.js';
 import { auditArea } from './audit.routes.js';
 import { consoleOf, type ConsoleContext, type ConsoleKit } from './console-kit.js';
@@ -119,6 +120,7 @@ export function createConsole(deps: ConsoleDeps) {
   });
 
   router.use(realmsArea(kit));
+  router.use(apiKeysArea(kit, setup));
   const realm = Router({ mergeParams: true });
   realm.use(ownedRealm(kit));
   realm.use(realmSettingsArea(kit));

@@ -7,21 +7,17 @@ import { ownedOf } from './owned-realm.js';
 
 /** Publish-before-sign delay: JWKS caches (120 s) plus the 5-minute provider reload without Redis (README, keys rotate). */
 const ACTIVATE_AFTER_SECONDS = 600;
-const CLOCK_SKEW_SECONDS = 300;
 
 export function keysArea(kit: ConsoleKit): Router {
   const router = Router({ mergeParams: true });
   router.get('/keys', kit.recent, async (_req, res) => {
     const { rs, base, realm } = ownedOf(res);
-    // Public facts only: the sealed private key never reaches a view.
-    const keys = (await rs.scope.signingKeys.listPublished(new Date())).map(({ kid, alg, activatesAt, retiredAt, expiresAt, createdAt }) => ({ kid, alg, activatesAt, retiredAt, expiresAt, createdAt }));
+    const keys = await rs.signingKeys.list();
     kit.page(res, 'keys', { title: `Signing keys of ${realm.displayName}`, base, realmLabel: realm.displayName, keys, notice: queryNotice(_req.query.notice) });
   });
   router.post('/keys/rotate', kit.form, kit.csrf, kit.recent, async (req, res) => {
     const { rs, base, realm } = ownedOf(res);
-    const lifetimes = rs.scope.settings.tokenLifetimes;
-    const resources = await rs.apiResources.list();
-    const maxTokenLifetimeSeconds = Math.max(lifetimes.idToken, lifetimes.accessToken, ...resources.map((r) => r.accessTokenTtl ?? 0)) + CLOCK_SKEW_SECONDS;
+    const maxTokenLifetimeSeconds = await rs.signingKeys.maxTokenLifetimeSeconds();
     await rs.signingKeys.rotate({ activateAfterSeconds: ACTIVATE_AFTER_SECONDS, maxTokenLifetimeSeconds }, kit.actor(req, res));
     await kit.services.realms.changed(realm.name);
     res.redirect(303, `${base}/keys?notice=${encodeURIComponent('New keys published; they sign from 10 minutes from now.')}`);

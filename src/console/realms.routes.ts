@@ -1,7 +1,8 @@
 // Realms in the console: the developer's own realms, listed a page at a time in name order
-// (realms service listPage: keyset on the (ownerId, name) index) and searchable; create; the
+// (realms service page(): keyset on the Realm(ownerId, name) index) and searchable; create; the
 // realm's overview and settings (display name, token lifetimes, sign-up, email verification,
-// password policy, MFA policy), validated by the realms service as PATCH /realms/{realm} is.
+// password policy, MFA policy), validated by the realms service as PATCH /realms/{realm} is;
+// delete (type the name; needs a recent sign-in), which revokes every token of the realm.
 import { Router, type Request } from 'express';
 import type { Realm } from '../generated/prisma/client.js';
 import type { UpdateRealmInput } from '../modules/realms/realms.schemas.js';
@@ -16,10 +17,12 @@ export function realmsArea(kit: ConsoleKit): Router {
 
   router.get('/', async (req, res) => {
     const q = queryParam(req, 'q', 100);
-    const after = queryParam(req, 'after', 63);
-    const page = await kit.services.realms.listPage(consoleOf(res).developer.id, { q: q || undefined, after: after || undefined, limit: PAGE_SIZE });
-    const next = page.nextCursor ? `/console?${new URLSearchParams({ ...(q ? { q } : {}), after: page.nextCursor })}` : undefined;
-    kit.page(res, 'realms', { title: 'Your realms', realms: page.realms, q, next, notice: queryParam(req, 'notice') });
+    const cursor = queryParam(req, 'cursor', 512);
+    const page = await attempt(() => kit.services.realms.page(consoleOf(res).developer.id, { q: q || undefined, cursor: cursor || undefined, limit: PAGE_SIZE }));
+    const realms = page.ok ? page.value.data : [];
+    const nextCursor = page.ok ? page.value.nextCursor : undefined;
+    const next = nextCursor ? `/console?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : undefined;
+    kit.page(res, 'realms', { title: 'Your realms', realms, q, next, notice: queryParam(req, 'notice'), errors: page.ok ? [] : page.messages }, page.ok ? 200 : page.status);
   });
 
   router.get('/new-realm', (_req, res) => kit.page(res, 'realm-new', { title: 'Create a realm', errors: [], values: {} }));
@@ -40,6 +43,13 @@ export function realmSettingsArea(kit: ConsoleKit): Router {
   };
 
   router.get('/', (req, res) => show(res, ownedOf(res).realm, { notice: queryParam(req, 'notice') }));
+  router.post('/delete', kit.form, kit.csrf, kit.recent, async (req, res) => {
+    const { realm } = ownedOf(res);
+    if (field(req, 'confirm') !== realm.name) return show(res, realm, { errors: ['Type the realm\'s name to confirm the deletion.'] }, 400);
+    const removed = await attempt(() => kit.services.realms.remove(realm, kit.actor(req, res)));
+    if (!removed.ok) return show(res, realm, { errors: removed.messages }, removed.status);
+    res.redirect(303, `/console?notice=${encodeURIComponent(`Realm ${realm.name} deleted.`)}`);
+  });
   router.post('/settings', kit.form, kit.csrf, async (req, res) => {
     const { realm, base } = ownedOf(res);
     const updated = await attempt(() => kit.services.realms.update(realm, settingsPatch(req), kit.actor(req, res)));

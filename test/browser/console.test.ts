@@ -85,7 +85,7 @@ describe.runIf(chromiumAvailable())('the developer console in Chromium', { timeo
     await page.getByRole('heading', { name: 'Shop site' }).waitFor();
     await check(page, 'new app with its secret');
     // The page the form answered is the POST's: remember the app's own address for the 375 px pass.
-    visited.push(new URL((await page.locator('form[action*="/apps/"]').getAttribute('action'))!, gh.url).href);
+    visited.push(new URL((await page.locator('form[action*="/apps/"]').first().getAttribute('action'))!, gh.url).href);
     const clientId = await copied(page, 'Client id');
     const clientSecret = await copied(page, 'Client secret');
     expect(clientId).toMatch(/^app_/);

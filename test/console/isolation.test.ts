@@ -46,6 +46,9 @@ describe('console realm isolation', () => {
       [`/users/${user.id}/factors/reset`, {}],
       [`/users/${user.id}/delete`, { confirm: user.email }],
       ['/keys/rotate', {}],
+      [`/apps/${app.id}/rotate-secret`, { graceHours: '0' }],
+      [`/apps/${app.id}/delete`, { confirm: 'Test app' }],
+      ['/delete', { confirm: realm.name }],
     ];
     const keysBefore = (await gh().services.forRealm(realm).scope.signingKeys.listPublished(new Date())).length;
     for (const [path, form] of posts) {
@@ -59,5 +62,13 @@ describe('console realm isolation', () => {
     expect(await rs.scope.users.findByEmail('intruder@example.com')).toBeNull();
     expect((await rs.scope.signingKeys.listPublished(new Date())).length).toBe(keysBefore);
     expect((await rs.auditQuery.list({ actor: `developer:${b.id}`, limit: 5 })).events).toEqual([]);
+
+    // A's platform API key: not in B's list, and B cannot revoke it.
+    const adminRealm = await gh().services.realms.ensureAdminRealm();
+    const { apiKey } = await gh().services.apiKeys.create({ kind: 'platform', ownerId: a.id, adminRealmId: adminRealm.id, name: 'a-key' }, { actor: 'test' });
+    const keys = await browser.navigate(`${gh().url}/console/api-keys`);
+    expect(keys.html).not.toContain(apiKey.prefix);
+    await browser.request(`${gh().url}/console/api-keys/${apiKey.prefix}/revoke`, { form: { _csrf: csrf } });
+    expect((await gh().services.apiKeys.list({ kind: 'platform', ownerId: a.id }, { limit: 5 })).data.map((k) => k.prefix)).toEqual([apiKey.prefix]);
   });
 });

@@ -73,7 +73,7 @@ describe('console realms', () => {
     const first = await browser.navigate(`${gh().url}/console`);
     expect(first.html).toContain(`${prefix}-00`);
     expect(first.html).not.toContain(`${prefix}-25<`);
-    const next = decode(/href="(\/console\?after=[^"]+)"/.exec(first.html)![1]!);
+    const next = decode(/href="(\/console\?cursor=[^"]+)"/.exec(first.html)![1]!);
     const second = await browser.navigate(`${gh().url}${next}`);
     expect(second.html).toContain(`${prefix}-25`);
     expect(second.html).toContain(`${prefix}-26`);

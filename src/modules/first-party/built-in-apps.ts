@@ -37,6 +37,8 @@ export function builtInApps(realm: RealmRecord, baseUrl: string): App[] {
     name: t.name,
     type: 'spa',
     clientSecretHash: null,
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
     redirectUris: [`${baseUrl}${t.callbackPath}`],
     postLogoutRedirectUris: [`${baseUrl}${t.basePath}`],
     grantTypes: ['authorization_code'],
