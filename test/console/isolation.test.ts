@@ -9,7 +9,7 @@ import { buildDeveloper, consoleSignIn, csrfOn } from './console-support.js';
 const gh = useGatehouse();
 
 describe('console realm isolation', () => {
-  it('answers developer B 404 on every route of developer A\'s realm, and changes nothing', async () => {
+  it('answers developer B 404 on every route of developer A\'s realm, and changes nothing', { timeout: 120_000 }, async () => {
     const a = await buildDeveloper(gh());
     const realm = await gh().services.realms.create({ name: unique('alpha'), displayName: 'Alpha private' }, a.id, { actor: 'test' });
     const { app } = await buildApp(gh(), realm);
