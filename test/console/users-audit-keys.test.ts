@@ -25,6 +25,9 @@ describe('console users', () => {
     expect(created.html).toContain('User created.');
     const found = await browser.navigate(`${base}/users?q=${encodeURIComponent(email.slice(0, 10))}`);
     expect(found.html).toContain(email);
+    const exact = await browser.navigate(`${base}/users?q=${encodeURIComponent(email.toUpperCase())}`);
+    expect(exact.html).toContain(email);
+    expect((await browser.navigate(`${base}/users?q=${encodeURIComponent(`x${email}`)}`)).html).toContain('No user matches.');
     const userPage = await browser.navigate(`${base}/users/${/\/users\/([0-9a-f-]{36})/.exec(created.url)![1]}`);
     const rs = gh().services.forRealm(realm);
     const id = (await rs.scope.users.findByEmail(email))!.id;
