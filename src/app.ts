@@ -1,7 +1,8 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
 // canonical host (browser pages) → realms (/realms/:realm: the token endpoints first, then hosted
 // interaction pages, then the realm's oidc-provider) → health → landing page (/) → API reference
-// (/api/v1/openapi.json, /api/v1/docs: public) → management API (/api/v1) → demo relying party (/demo) → 404 → error handler. Realms come first because they
+// (/api/v1/openapi.json, /api/v1/docs: public) → management API (/api/v1) → developer console
+// (/console) → demo relying party (/demo) → 404 → error handler. Realms come first because they
 // take most of the traffic (token requests): no other mount matches /realms/, so the order changes
 // no answer, only how many layers each token request walks past.
 import cookieParser from 'cookie-parser';
@@ -41,6 +42,7 @@ import { canSendMail } from './config/config.js';
 import { devMailRoutes } from './modules/mail/dev-mail.routes.js';
 import { STATIC_PATH, staticAssets } from './http/static-assets.js';
 import { accountRoutes } from './modules/account/account.routes.js';
+import { createConsole } from './console/console.routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -97,9 +99,11 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   // Hosted pages carry their icon inline; a browser asking anyway gets nothing, not a 404 page.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.use(STATIC_PATH, staticAssets());
-  app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined));
+  const devConsole = createConsole({ config, views, services: deps.services, stores, pool, logger });
+  app.get('/', landingPage(config, views, config.demo ? { realm: DEMO_REALM, ...DEMO_USER } : undefined, devConsole.firstRunOpen));
   app.use('/api/v1', openapiRoutes({ baseUrl: config.baseUrl, views }));
   app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
+  app.use('/console', devConsole.router);
   if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 

@@ -5,6 +5,7 @@ import { startGatehouse } from './server.js';
 try {
   const gatehouse = await startGatehouse(process.env);
   gatehouse.logger.info({ url: gatehouse.config.baseUrl, redis: gatehouse.stores.kind === 'redis' }, `Gatehouse listening on ${gatehouse.config.baseUrl}`);
+  gatehouse.logger.info(`Console: open ${gatehouse.config.baseUrl}/console`);
   if (gatehouse.config.demo) gatehouse.logger.info(`Demo: open ${gatehouse.config.baseUrl}/demo and sign in as demo@example.com / demo-password`);
   let stopping = false;
   const stop = async (signal: string) => {

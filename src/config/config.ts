@@ -78,6 +78,10 @@ export const envSchema = z.object({
   LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Create the `demo` realm, app and user on first run and serve /demo. Defaults on outside production. */
   DEMO: bool.optional(),
+  /** Anyone may create a developer account on the console's sign-in page (the admin realm's sign-up follows it). */
+  CONSOLE_SIGN_UP: bool.default(false),
+  /** The one-time token that lets a non-loopback visitor create the first developer account; unset: one is drawn and logged at start. */
+  CONSOLE_SETUP_TOKEN: z.string().min(24).max(200).optional(),
   /** Apply migrations at startup (off when a separate `npm run db:migrate` step owns them). */
   MIGRATE_ON_START: bool.default(true),
   /** PostgreSQL connections this process opens at most. Unset: the URL's `connection_limit`, else 10. */
@@ -143,6 +147,8 @@ export interface Config {
   rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
+  /** The developer console (src/console/): open sign-up, and a fixed first-run setup token (else drawn at start). */
+  console: { signUp: boolean; setupToken?: string };
   par: { bodyLimitBytes: number; perIp: number; perClient: number };
   artifacts: { pendingPerRealm: number; memoryMibPerRealm: number };
   database: DatabaseOptions;
@@ -220,6 +226,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
     }),
     demo: env.DEMO ?? env.NODE_ENV !== 'production',
     migrateOnStart: env.MIGRATE_ON_START,
+    console: Object.freeze({ signUp: env.CONSOLE_SIGN_UP, setupToken: env.CONSOLE_SETUP_TOKEN }),
     database: Object.freeze({
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,

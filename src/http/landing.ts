@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Views } from './views.js';
 
-export function landingPage(config: Readonly<Config>, views: Views, demo?: { realm: string; email: string; password: string }) {
+/** `firstRun`: true while no developer account exists (the console offers to create one). */
+export function landingPage(config: Readonly<Config>, views: Views, demo?: { realm: string; email: string; password: string }, firstRun: () => Promise<boolean> = async () => false) {
   const data = {
     baseUrl: config.baseUrl,
     apiBase: `${config.baseUrl}/api/v1`,
@@ -12,5 +13,5 @@ export function landingPage(config: Readonly<Config>, views: Views, demo?: { rea
     // Where mail goes on a first run (no SMTP_URL): the development outbox.
     devMail: config.mail.devOutbox,
   };
-  return (_req: Request, res: Response) => views.send(res, 'landing', data);
+  return async (_req: Request, res: Response) => views.send(res, 'landing', { ...data, firstRun: await firstRun() });
 }
