@@ -18,7 +18,7 @@ import { ANY_KEY, insufficientScope, needs } from './require-scope.js';
 /** Longest life a key can be given: a year (rotate keys; use no expiry only where needed). */
 const MAX_KEY_LIFETIME_MS = 366 * 24 * 3600 * 1000;
 
-const createKeySchema = z.object({
+export const createKeySchema = z.object({
   name: text().trim().min(1).max(100),
   /** Default: every scope the calling key holds. */
   scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length).optional(),

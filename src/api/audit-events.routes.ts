@@ -7,7 +7,7 @@ import { parseOrThrow, text } from '../http/validate.js';
 import type { ApiContext } from './api-context.js';
 import { needs } from './require-scope.js';
 
-const auditQuery = z.object({
+export const auditQuery = z.object({
   ...pageQueryFields,
   /** Exact, or a prefix ending in `.` (`login.`). */
   action: text().min(1).max(200).optional(),

@@ -9,7 +9,7 @@ import { principalOf } from './api-auth.js';
 import type { ApiContext } from './api-context.js';
 import { needs } from './require-scope.js';
 
-const listRealmsQuery = z.object({ ...pageQueryFields, q: text().trim().min(1).max(100).optional() });
+export const listRealmsQuery = z.object({ ...pageQueryFields, q: text().trim().min(1).max(100).optional() });
 
 export function realmsRoutes(router: Router, { services, actor, realm }: ApiContext): void {
   const view = services.realms.view;

@@ -8,7 +8,7 @@ import type { ApiContext } from './api-context.js';
 import { needs } from './require-scope.js';
 
 // Relying parties cache the JWKS (120 s is common): a key that signed at once could reach them first.
-const rotateSchema = z.object({ activateAfterSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(DEFAULT_ACTIVATE_AFTER_SECONDS) }).strict();
+export const rotateSchema = z.object({ activateAfterSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(DEFAULT_ACTIVATE_AFTER_SECONDS) }).strict();
 
 export function signingKeysRoutes(router: Router, { services, actor, realmServices }: ApiContext): void {
   const base = '/realms/:realm/signing-keys';

@@ -6,7 +6,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Router } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../src/api/api.routes.js';
+import { apiRoutes, apiScopeTable } from '../../src/api/api.routes.js';
+import { ANY_KEY } from '../../src/api/require-scope.js';
 import { API_AREAS } from '../../src/api/openapi/document.js';
 import { createViews } from '../../src/http/views.js';
 import { createLoginThrottle } from '../../src/modules/auth/login-throttle.js';
@@ -52,6 +53,19 @@ describe('the OpenAPI document and the routes', () => {
     expect(new Set(documented()).size).toBe(documented().length);
   });
 
+  it('names, for every operation, the one scope its route declares with needs(scope)', async () => {
+    const table = apiScopeTable(mountedApiRouter(gh()));
+    const declared = Object.fromEntries(table.map((e) => [`${e.method} ${e.path.replace(/:(\w+)/g, '{$1}')}`, e.scope === ANY_KEY ? [] : [e.scope]]));
+    const documentedScopes = Object.fromEntries(API_AREAS.flatMap((a) => a.operations.map((op) => [operationKey(op), op.scopes])));
+    expect(Object.keys(declared).length).toBe(table.length);
+    expect(documentedScopes).toEqual(declared);
+    // The served document carries them as each operation's security requirement (OpenAPI 3.1 §4.8.30).
+    const doc = (await request(gh().url).get('/api/v1/openapi.json')).body;
+    expect(doc.paths['/realms/{realm}/apps/{id}/secret'].post.security).toEqual([{ apiKey: ['apps:write'] }]);
+    expect(doc.paths['/me'].get.security).toEqual([{ apiKey: [] }]);
+    expect(doc.paths['/realms/{realm}/audit-events'].get.responses['403'].content['application/problem+json'].schema.allOf[1].properties.code.enum).toEqual(['insufficient_scope']);
+  });
+
   it('is served without an API key at /api/v1/openapi.json as valid OpenAPI 3.1, cacheable and revalidated by ETag', async () => {
     const res = await request(gh().url).get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
@@ -75,7 +89,7 @@ describe('the OpenAPI document and the routes', () => {
     };
     expect(doc.security).toEqual([{ apiKey: [] }]);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Realm', 'App', 'NewApp', 'User', 'ApiResource', 'Factor', 'TokenResponse']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Realm', 'App', 'NewApp', 'User', 'ApiResource', 'Factor', 'TokenResponse', 'ApiKey', 'NewApiKey', 'Me', 'SigningKey', 'SigningKeyRotation', 'AuditEvent', 'RotatedAppSecret']));
     const inDoc = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
     expect(inDoc.sort()).toEqual(documented().sort());
     for (const [path, item] of Object.entries(doc.paths)) {

@@ -16,7 +16,7 @@ export const directAuthDocs: ApiArea = {
   description: 'For your own backend (a first-party confidential app with `directAuth: true`): sign users up and in with the realm\'s real tokens, no redirect. Pass the end user\'s IP as `endUserIp`: the throttles key on it.',
   operations: [
     {
-      method: 'post', path: '/realms/{realm}/auth/sign-up', operationId: 'signUp', summary: 'Sign a new user up (and in)', body: signUpSchema,
+      method: 'post', path: '/realms/{realm}/auth/sign-up', operationId: 'signUp', summary: 'Sign a new user up (and in)', body: signUpSchema, scopes: ['auth:direct'],
       responses: {
         201: {
           description: '`tokens` is null while the user must still verify their email or enroll a second factor.',
@@ -27,23 +27,23 @@ export const directAuthDocs: ApiArea = {
       problems: { ...appProblems, 409: ['email_taken'] },
     },
     {
-      method: 'post', path: '/realms/{realm}/auth/sign-in', operationId: 'signIn', summary: 'Sign a user in with email and password', body: signInSchema,
+      method: 'post', path: '/realms/{realm}/auth/sign-in', operationId: 'signIn', summary: 'Sign a user in with email and password', body: signInSchema, scopes: ['auth:direct'],
       responses: { 200: { description: 'The RFC 6749 §5.1 token response.', schema: tokens } },
       problems: { ...appProblems, 401: ['invalid_credentials'], 403: ['direct_auth_disabled', 'email_not_verified', 'mfa_required'] },
     },
     {
-      method: 'post', path: '/realms/{realm}/auth/magic-links', operationId: 'sendMagicLink', summary: 'Mail a sign-in link that returns to your redirect URI with a code', body: magicLinkSchema,
+      method: 'post', path: '/realms/{realm}/auth/magic-links', operationId: 'sendMagicLink', summary: 'Mail a sign-in link that returns to your redirect URI with a code', body: magicLinkSchema, scopes: ['auth:direct'],
       description: 'Answers 202 for any address: whether it is registered is not revealed.',
       responses: { 202: { description: 'Accepted.', schema: acceptedSchema } },
       problems: { ...appProblems, 400: ['invalid_client', 'invalid_redirect_uri'] },
     },
     {
-      method: 'post', path: '/realms/{realm}/auth/magic-links/exchange', operationId: 'exchangeMagicLinkCode', summary: 'Exchange a sign-in link\'s code for tokens', body: magicLinkExchangeSchema,
+      method: 'post', path: '/realms/{realm}/auth/magic-links/exchange', operationId: 'exchangeMagicLinkCode', summary: 'Exchange a sign-in link\'s code for tokens', body: magicLinkExchangeSchema, scopes: ['auth:direct'],
       responses: { 200: { description: 'The RFC 6749 §5.1 token response.', schema: tokens } },
       problems: { ...appProblems, 400: ['invalid_client', 'invalid_code', 'invalid_resource', 'invalid_scope'], 403: ['direct_auth_disabled', 'email_not_verified', 'mfa_required'] },
     },
     {
-      method: 'post', path: '/realms/{realm}/auth/password-resets', operationId: 'sendPasswordReset', summary: 'Mail a password reset link', body: passwordResetSchema,
+      method: 'post', path: '/realms/{realm}/auth/password-resets', operationId: 'sendPasswordReset', summary: 'Mail a password reset link', body: passwordResetSchema, scopes: ['auth:direct'],
       description: 'Answers 202 for any address: whether it is registered is not revealed.',
       responses: { 202: { description: 'Accepted.', schema: acceptedSchema } },
       problems: { 404: ['not_found'] },

@@ -5,15 +5,19 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodType } from 'zod';
 import { problemSchema } from '../../http/problem.js';
+import { apiKeysDocs } from './api-keys.docs.js';
 import { appsDocs } from './apps.docs.js';
+import { auditEventsDocs } from './audit-events.docs.js';
 import { directAuthDocs } from './direct-auth.docs.js';
+import { meDocs } from './me.docs.js';
 import { PATH_PARAMS, problemResponse, problemsOf, templateParams, type ApiArea, type ApiOperation } from './operations.js';
 import { realmsDocs } from './realms.docs.js';
 import { resourcesDocs } from './resources.docs.js';
+import { signingKeysDocs } from './signing-keys.docs.js';
 import { usersDocs } from './users.docs.js';
 
 /** Every documented part of the API, in the order of the reference page. */
-export const API_AREAS: readonly ApiArea[] = [realmsDocs, appsDocs, usersDocs, resourcesDocs, directAuthDocs];
+export const API_AREAS: readonly ApiArea[] = [realmsDocs, appsDocs, usersDocs, resourcesDocs, signingKeysDocs, auditEventsDocs, apiKeysDocs, meDocs, directAuthDocs];
 
 export const SECURITY_SCHEME = 'apiKey';
 
@@ -52,7 +56,7 @@ function routeOf(op: ApiOperation, tag: string): RouteConfig {
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     tags: [tag],
-    ...(op.scopes ? { security: [{ [SECURITY_SCHEME]: op.scopes }] } : {}),
+    security: [{ [SECURITY_SCHEME]: op.scopes }],
     request: {
       params: pathParams(op),
       query: op.query,
@@ -82,7 +86,7 @@ export function buildOpenApiDocument(opts: { baseUrl: string; version: string })
     info: {
       title: 'Gatehouse management API',
       version: opts.version,
-      description: 'Manage realms, apps, users and API resources, and sign users in from your backend. JSON in and out; errors are RFC 9457 `application/problem+json` with a stable `code`. Lists answer `{ data }`; paged lists add `nextCursor`.',
+      description: 'Manage realms, apps, users, API resources, signing keys and API keys, read audit trails, and sign users in from your backend. JSON in and out; errors are RFC 9457 `application/problem+json` with a stable `code`. Lists answer `{ data }`; paged lists add `nextCursor` while more pages follow. Each operation names the API key scope it needs (its security requirement); a key without it gets 403 `insufficient_scope`.',
     },
     servers: [{ url: `${opts.baseUrl}/api/v1` }],
     security: [{ [SECURITY_SCHEME]: [] }],

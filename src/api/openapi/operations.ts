@@ -7,6 +7,7 @@ import type { ZodObject, ZodType } from 'zod';
 import { z } from 'zod';
 import { REALM_NAME_PATTERN } from '../../realms/realm-scope.js';
 import { FACTOR_TYPES } from '../../modules/mfa/mfa.service.js';
+import type { ApiKeyScope } from '../../modules/api-keys/api-key-scopes.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -38,8 +39,12 @@ export interface ApiOperation {
    * body problems when it takes a body), by status: e.g. { 404: ['not_found'] }.
    */
   problems?: Record<number, string[]>;
-  /** API key scopes the operation needs (the security requirement's list, OpenAPI 3.1 §4.8.30). */
-  scopes?: string[];
+  /**
+   * The API key scope the route declares with needs(scope) (src/api/require-scope.ts), as the
+   * security requirement's list (OpenAPI 3.1 §4.8.30); [] for routes any valid key may call.
+   * test/api/openapi.test.ts asserts it equals the router's own table (routeScopes()).
+   */
+  scopes: ApiKeyScope[];
 }
 
 export interface ApiArea {
@@ -54,6 +59,7 @@ export const PATH_PARAMS: Record<string, ZodType> = {
   realm: z.string().regex(REALM_NAME_PATTERN).meta({ description: 'The realm\'s name.', example: 'acme' }),
   id: z.string().meta({ description: 'The id (a UUID) of the app, user or API resource.', format: 'uuid' }),
   type: z.enum(FACTOR_TYPES).meta({ description: 'The factor type.' }),
+  prefix: z.string().meta({ description: 'The API key\'s prefix (its public part, as lists show it).' }),
 };
 
 /** Answered by every API operation: the key, overload, and our own failures. */
@@ -71,6 +77,11 @@ export const BODY_PROBLEMS: Record<number, string[]> = {
   415: ['unsupported_media_type'],
 };
 
+/** Answered by every operation that needs a scope, to a key without it (require-scope.ts, RFC 6750 §3.1). */
+export const SCOPE_PROBLEMS: Record<number, string[]> = {
+  403: ['insufficient_scope'],
+};
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request', 401: 'No valid API key', 403: 'Not allowed', 404: 'Not found', 409: 'Conflict',
   413: 'Body too large', 415: 'Not JSON', 429: 'Rate limited', 500: 'Internal error', 503: 'Unavailable',
@@ -79,7 +90,7 @@ const STATUS_TEXT: Record<number, string> = {
 /** Every problem status and code this operation documents, merged. */
 export function problemsOf(op: ApiOperation): Record<number, string[]> {
   const merged: Record<number, Set<string>> = {};
-  for (const table of [COMMON_PROBLEMS, op.body ? BODY_PROBLEMS : {}, op.problems ?? {}]) {
+  for (const table of [COMMON_PROBLEMS, op.body ? BODY_PROBLEMS : {}, op.scopes.length ? SCOPE_PROBLEMS : {}, op.problems ?? {}]) {
     for (const [status, codes] of Object.entries(table)) for (const code of codes) (merged[Number(status)] ??= new Set()).add(code);
   }
   return Object.fromEntries(Object.entries(merged).map(([status, codes]) => [status, [...codes].sort()]));

@@ -144,3 +144,9 @@ export const appViewSchema = z
 
 /** A new app: a confidential one (web, service) carries its secret, shown this once and stored only hashed. */
 export const createdAppSchema = appViewSchema.extend({ clientSecret: z.string().optional() }).strict().meta({ id: 'NewApp' });
+
+/** POST /apps/{id}/secret: the app, its new secret (shown this once) and when the replaced one stops working (null: already stopped). */
+export const rotatedSecretSchema = appViewSchema
+  .extend({ clientSecret: z.string(), previousSecretExpiresAt: z.iso.datetime().nullable() })
+  .strict()
+  .meta({ id: 'RotatedAppSecret' });
