@@ -25,5 +25,3 @@ export const rotationSchema = z
   })
   .strict()
   .meta({ id: 'SigningKeyRotation' });
-
-export type RotationView = z.output<typeof rotationSchema>;
