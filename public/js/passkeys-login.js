@@ -2,7 +2,7 @@
 // mediation: passkeys offered in the email field's suggestions, WebAuthn §5.1.4.1). Also tells
 // the password form whether this browser could make a passkey, so the sign-in can offer one.
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, platformAuthenticatorIsAvailable, startAuthentication } from '/static/vendor/simplewebauthn/index.js';
-import { isAbort, messageFor, post, showError } from './passkeys-common.js';
+import { isAbort, messageFor, post, Refused, showError } from './passkeys-common.js';
 
 const box = document.getElementById('passkey-sign-in');
 
@@ -18,6 +18,13 @@ const failed = (err) => {
   if (!isAbort(err)) showError(box, messageFor(err));
 };
 
+// Autofill runs unasked on page load: a browser that cannot offer passkeys here (no passkey, an
+// address that cannot be an RP ID) says nothing. Only a passkey the user picked and Gatehouse
+// refused is worth a message.
+const autofillFailed = (err) => {
+  if (err instanceof Refused) failed(err);
+};
+
 if (box && browserSupportsWebAuthn()) {
   box.hidden = false;
   document.getElementById('passkey-button').addEventListener('click', () => signIn(false).catch(failed));
@@ -26,6 +33,6 @@ if (box && browserSupportsWebAuthn()) {
     if (yes && field) field.value = '1';
   });
   browserSupportsWebAuthnAutofill().then((yes) => {
-    if (yes) signIn(true).catch(failed);
+    if (yes) signIn(true).catch(autofillFailed);
   });
 }
