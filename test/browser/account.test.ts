@@ -1,7 +1,7 @@
 // The account page in Chromium, axe-clean (WCAG 2.2 AA) and no wider than the viewport at 1280
 // and 375 px: the overview with every section, a form answered with an error, the authenticator
 // setup page and the recovery codes shown once; the name saved with the keyboard only
-// (Tab to the field, type, Tab to its button, Enter). TOTP codes from oathtool.
+// (Tab to the field, type, Tab to its button, Enter). TOTP codes from test/support/totp.ts (oathtool).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';

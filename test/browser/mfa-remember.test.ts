@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { browserApp, leavesToApp, startAppCallback, type AppCallback } from '../support/browser-app.js';
 import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { totpAt } from '../mfa/mfa-support.js';
@@ -12,11 +13,11 @@ import type { Realm } from '../../src/generated/prisma/client.js';
 import { buildUser } from '../support/builders.js';
 
 const PASSWORD = 'a browser password';
-const CALLBACK = 'http://localhost:8080/cb';
 
 describe.runIf(chromiumAvailable())('remember this browser in Chromium', { timeout: 120_000 }, () => {
   let gh: TestGatehouse;
   let browser: Browser;
+  let app: AppCallback;
   let authorize: string;
   let realm: Realm;
   /** Optional policy ("Not now" is offered there). */
@@ -24,19 +25,17 @@ describe.runIf(chromiumAvailable())('remember this browser in Chromium', { timeo
 
   async function realmWithApp(mfa: 'optional' | 'required') {
     const created = await gh.services.realms.create({ name: `mfa-remember-${mfa}-${Date.now().toString(36)}`, mfa, mfaRememberDays: 14 }, null, { actor: 'test' });
-    const { app } = await gh.services.forRealm(created).apps.create({ name: 'Remember app', type: 'web', redirectUris: [CALLBACK], firstParty: true }, { actor: 'test' });
-    const url = new URL(`${gh.url}/realms/${created.name}/authorize`);
-    for (const [k, v] of Object.entries({ client_id: app.clientId, response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(k, v);
-    return { realm: created, authorize: url.href };
+    return { realm: created, authorize: (await browserApp(gh, created, app.url, 'Remember app')).authorize };
   }
 
   beforeAll(async () => {
-    [gh, browser] = await Promise.all([startTestGatehouse(), launchChromium()]);
+    [gh, browser, app] = await Promise.all([startTestGatehouse(), launchChromium(), startAppCallback()]);
     ({ realm, authorize } = await realmWithApp('required'));
     optional = await realmWithApp('optional');
   });
   afterAll(async () => {
     await browser?.close();
+    await app?.close();
     await gh?.close();
   });
 
@@ -56,8 +55,6 @@ describe.runIf(chromiumAvailable())('remember this browser in Chromium', { timeo
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
-
-  const toApp = (page: Page) => page.waitForRequest((r) => r.url().startsWith(CALLBACK));
 
   /** The browser after its session ended: only the remember cookie kept. */
   async function keepOnlyRemember(context: BrowserContext) {
@@ -81,15 +78,13 @@ describe.runIf(chromiumAvailable())('remember this browser in Chromium', { timeo
         await box.focus();
         await page.keyboard.press('Space');
         expect(await box.isChecked()).toBe(true);
-        const left = toApp(page);
-        await page.getByLabel('Code from your authenticator app').press('Enter');
-        expect(new URL((await left).url()).searchParams.get('code')).toBeTruthy();
+        const left = await leavesToApp(page, app, () => page.getByLabel('Code from your authenticator app').press('Enter'));
+        expect(left.searchParams.get('code')).toBeTruthy();
 
         const [cookie] = await keepOnlyRemember(context);
         expect(cookie).toMatchObject({ path: `/realms/${realm.name}`, httpOnly: true, sameSite: 'Lax' });
-        const again = toApp(page);
-        await signInWithPassword(page, user.email);
-        expect(new URL((await again).url()).searchParams.get('code')).toBeTruthy();
+        const again = await leavesToApp(page, app, () => signInWithPassword(page, user.email));
+        expect(again.searchParams.get('code')).toBeTruthy();
       } finally {
         await context.close();
       }
@@ -107,9 +102,8 @@ describe.runIf(chromiumAvailable())('remember this browser in Chromium', { timeo
         await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
         expect(await page.getByText('You signed in with a recovery code').isVisible()).toBe(true);
         await expectAccessible(page, 're-offer');
-        const left = toApp(page);
-        await page.getByRole('button', { name: 'Not now' }).click();
-        expect(new URL((await left).url()).searchParams.get('code')).toBeTruthy();
+        const left = await leavesToApp(page, app, () => page.getByRole('button', { name: 'Not now' }).click());
+        expect(left.searchParams.get('code')).toBeTruthy();
       } finally {
         await context.close();
       }

@@ -1,35 +1,34 @@
 // The two-step verification pages in Chromium, axe-clean (WCAG 2.x A/AA) at 1280 and 375 px:
 // enrollment during a required sign-in (QR code, key, code with an error), the recovery codes
 // page, then a later sign-in's code page with the recovery-code form; the flow reaches
-// the app. TOTP codes from oathtool.
+// the app. TOTP codes from test/support/totp.ts (oathtool).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { browserApp, leavesToApp as arrivesAtApp, startAppCallback, type AppCallback } from '../support/browser-app.js';
 import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { totpAt } from '../mfa/mfa-support.js';
 
 const PASSWORD = 'a browser password';
-const CALLBACK = 'http://localhost:8080/cb';
 
 describe.runIf(chromiumAvailable())('two-step verification pages in Chromium', { timeout: 120_000 }, () => {
   let gh: TestGatehouse;
   let browser: Browser;
+  let app: AppCallback;
   let authorize: string;
   let realmId: string;
 
   beforeAll(async () => {
-    [gh, browser] = await Promise.all([startTestGatehouse(), launchChromium()]);
+    [gh, browser, app] = await Promise.all([startTestGatehouse(), launchChromium(), startAppCallback()]);
     const realm = await gh.services.realms.create({ name: `mfa-a11y-${Date.now().toString(36)}`, displayName: 'Two Step & Co', mfa: 'required' }, null, { actor: 'test' });
     realmId = realm.id;
-    const { app } = await gh.services.forRealm(realm).apps.create({ name: 'A11y app', type: 'web', redirectUris: [CALLBACK], firstParty: true }, { actor: 'test' });
-    const url = new URL(`${gh.url}/realms/${realm.name}/authorize`);
-    for (const [k, v] of Object.entries({ client_id: app.clientId, response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(k, v);
-    authorize = url.href;
+    ({ authorize } = await browserApp(gh, realm, app.url, 'A11y app'));
     for (const width of [1280, 375]) await gh.services.forRealm(realm).users.create({ email: `w${width}@example.com`, password: PASSWORD }, { actor: 'test' });
   });
   afterAll(async () => {
     await browser?.close();
+    await app?.close();
     await gh?.close();
   });
 
@@ -41,12 +40,8 @@ describe.runIf(chromiumAvailable())('two-step verification pages in Chromium', {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
-  /** Clicks `name` and waits for the redirect to the app (nothing listens there: the request is enough). */
-  async function leavesToApp(page: Page, name: string) {
-    const left = page.waitForRequest((r) => r.url().startsWith(CALLBACK));
-    await page.getByRole('button', { name, exact: true }).click();
-    return new URL((await left).url());
-  }
+  /** Clicks `name` and waits until the page is at the app. */
+  const leavesToApp = (page: Page, name: string) => arrivesAtApp(page, app, () => page.getByRole('button', { name, exact: true }).click());
 
   for (const width of [1280, 375]) {
     it(`enrolls, shows recovery codes, then asks for a code at ${width} px`, async () => {

@@ -6,35 +6,35 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { browserApp, leavesToApp as arrivesAtApp, startAppCallback, type AppCallback } from '../support/browser-app.js';
 import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { findFreePort } from '../../src/db/ports.js';
 import { startAccountHarness } from '../passkeys/account-harness.js';
 
 const PASSWORD = 'a browser password';
-const CALLBACK = 'http://localhost:8080/cb';
 const EMAIL = 'passkey-user@example.com';
 
 describe.runIf(chromiumAvailable())('passkeys in Chromium', { timeout: 240_000 }, () => {
   let gh: TestGatehouse;
   let browser: Browser;
+  let app: AppCallback;
   const realms: Record<'a' | 'b', { id: string; name: string; authorize: string }> = {} as never;
 
   beforeAll(async () => {
     // WebAuthn refuses an IP address as RP ID (a valid domain is required): BASE_URL on localhost.
     const port = await findFreePort();
-    [gh, browser] = await Promise.all([startTestGatehouse({ PORT: String(port), BASE_URL: `http://localhost:${port}` }), launchChromium()]);
+    [gh, browser, app] = await Promise.all([startTestGatehouse({ PORT: String(port), BASE_URL: `http://localhost:${port}` }), launchChromium(), startAppCallback()]);
     for (const key of ['a', 'b'] as const) {
       const realm = await gh.services.realms.create({ name: `pk-${key}-${Date.now().toString(36)}`, displayName: `Passkeys ${key.toUpperCase()}`, mfa: 'optional' }, null, { actor: 'test' });
-      const { app } = await gh.services.forRealm(realm).apps.create({ name: 'Passkey app', type: 'web', redirectUris: [CALLBACK], firstParty: true }, { actor: 'test' });
+      const { authorize } = await browserApp(gh, realm, app.url, 'Passkey app');
       await gh.services.forRealm(realm).users.create({ email: EMAIL, password: PASSWORD }, { actor: 'test' });
-      const url = new URL(`${gh.url}/realms/${realm.name}/authorize`);
-      for (const [k, v] of Object.entries({ client_id: app.clientId, response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(k, v);
-      realms[key] = { id: realm.id, name: realm.name, authorize: url.href };
+      realms[key] = { id: realm.id, name: realm.name, authorize };
     }
   });
   afterAll(async () => {
     await browser?.close();
+    await app?.close();
     await gh?.close();
   });
 
@@ -63,11 +63,7 @@ describe.runIf(chromiumAvailable())('passkeys in Chromium', { timeout: 240_000 }
     await page.setViewportSize({ width: 375, height: 800 });
   }
 
-  async function leavesToApp(page: Page, act: () => Promise<unknown>) {
-    const left = page.waitForRequest((r) => r.url().startsWith(CALLBACK));
-    await act();
-    return new URL((await left).url());
-  }
+  const leavesToApp = (page: Page, act: () => Promise<unknown>) => arrivesAtApp(page, app, act);
 
   let credentials: unknown[] = [];
   const contexts: BrowserContext[] = [];

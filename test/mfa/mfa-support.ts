@@ -1,20 +1,19 @@
-// What the MFA tests share: TOTP codes from Debian's oathtool (an implementation independent of
-// the otplib the server uses), a realm with an MFA policy and an app, a sign-in that can carry
+// What the MFA tests share: TOTP codes from an implementation independent of the otplib the
+// server uses (test/support/totp.ts: Debian's oathtool, or RFC 6238 on node:crypto), a realm with an MFA policy and an app, a sign-in that can carry
 // acr_values / max_age, and a user enrolled directly through the services.
-import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { Browser, type Page } from '../support/browser.js';
 import { buildApp, buildUser, unique } from '../support/builders.js';
 import type { TestGatehouse } from '../support/gatehouse.js';
 import { discover, oidc } from '../support/relying-party.js';
+import { totpCode } from '../support/totp.js';
 
 export const REDIRECT = 'http://localhost:8080/cb';
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 type Policy = 'off' | 'optional' | 'required';
 
 /** The RFC 6238 code for `secret` (base32) at now + offsetSeconds. */
-export const totpAt = (secret: string, offsetSeconds = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', '-N', `@${Math.floor(Date.now() / 1000) + offsetSeconds}`, secret]).toString().trim();
+export const totpAt = (secret: string, offsetSeconds = 0) => totpCode(secret, Math.floor(Date.now() / 1000) + offsetSeconds);
 
 export async function mfaRealm(gh: TestGatehouse, mfa: Policy, appMfa: Policy | null = null, settings: { mfaRememberDays?: number } = {}) {
   const realm = await gh.services.realms.create({ name: unique('mfa'), mfa, ...settings }, null, { actor: 'test' });
