@@ -1,17 +1,13 @@
 // `gatehouse app create --direct-auth` and `gatehouse app update`, run as a child process the way
 // an operator runs them, against a running Gatehouse's database: the same rule as the API
 // (confidential first-party apps only), and the app then signs users in through the direct API.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRealm } from '../support/builders.js';
+import { cliEnvOf, runCli } from '../support/cli.js';
 import { useGatehouse } from '../support/gatehouse.js';
 import { buildRealmKey } from './support.js';
 import { newEmail, PASSWORD, post } from './direct-auth-support.js';
 
-const exec = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const gh = useGatehouse();
 let realm: Awaited<ReturnType<typeof buildRealm>>;
 let key: string;
@@ -21,21 +17,7 @@ beforeAll(async () => {
   ({ key } = await buildRealmKey(gh(), realm));
 });
 
-async function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false',
-    DATABASE_URL: gh().databaseUrl, MASTER_KEY: gh().config.masterKey.toString('base64'), DATA_DIR: gh().config.dataDir,
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  };
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    // A non-zero exit: execFile rejects with the exit code and what was printed.
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? null, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
+const gatehouse = (args: string[]) => runCli(cliEnvOf(gh()), args);
 
 describe('gatehouse app --direct-auth', () => {
   // Two rounds of CLI runs side by side (each run starts Node and tsx): a generous timeout for a loaded machine.

@@ -2,17 +2,13 @@
 // Gatehouse's database): scoped, expiring API keys that the API then honours, list and revoke,
 // secret rotation with a grace period, and realm deletion that needs --yes. Each run starts Node
 // and tsx, slow on a loaded machine: generous timeouts.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, buildRealm } from '../support/builders.js';
+import { cliEnvOf, runCli } from '../support/cli.js';
 import { useGatehouse } from '../support/gatehouse.js';
 import { bearer, buildDeveloper, expectProblem } from './support.js';
 
-const exec = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const gh = useGatehouse();
 let dev: Awaited<ReturnType<typeof buildDeveloper>>;
 let realm: Awaited<ReturnType<typeof buildRealm>>;
@@ -22,20 +18,7 @@ beforeAll(async () => {
   realm = await buildRealm(gh(), { ownerId: dev.user.id });
 });
 
-async function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false',
-    DATABASE_URL: gh().databaseUrl, MASTER_KEY: gh().config.masterKey.toString('base64'), DATA_DIR: gh().config.dataDir,
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  };
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? null, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
+const gatehouse = (args: string[]) => runCli(cliEnvOf(gh()), args);
 
 const email = () => dev.user.email;
 // gh_pk_ + 12 characters: the id part may itself contain '_' (base64url), so not split('_').

@@ -1,23 +1,15 @@
 // The gatehouse CLI, run as a child process the way an operator runs it, against one temporary
 // database shared by the whole file. The tests build on each other in order: migrate, developer,
 // realms, apps, keys.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli, type CliRun as Run } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const STACK_FRAME = /^\s+at /m;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let db: TestDatabase;
 let dataDir: string;
@@ -26,18 +18,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   db = await createTestDatabase();
   dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
-  env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dataDir,
-    DATABASE_URL: db.url,
-    DATA_DIR: dataDir,
-    NODE_ENV: 'test',
-    DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    // Only `db migrate` (the first test) touches the schema.
-    MIGRATE_ON_START: 'false',
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  };
+  env = cliEnv(db.url, dataDir);
 });
 
 afterAll(async () => {
@@ -45,20 +26,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function run(entry: string[], args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...entry, ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
-
-const gatehouse = (args: string[], stdin?: string) => run(['--import', 'tsx', 'src/cli/main.ts'], args, stdin);
+const gatehouse = (args: string[], stdin?: string) => runCli(env, args, stdin);
 
 /** A refusal: exit 1, `error: <code>: ...` on stderr, nothing on stdout, no stack trace. */
 function expectRefused(result: Run, code: string) {
@@ -74,11 +42,11 @@ function expectUsageError(result: Run, message: RegExp) {
   expect(result.stdout).toBe('');
 }
 
-// Each spawn costs 1-2 s of CPU; several run at once, so leave room on a busy machine.
+// Each spawn costs about half a second of CPU; several run at once, so leave room on a busy machine.
 describe('gatehouse CLI', { timeout: 60_000 }, () => {
   it('prints help through the npm bin shim and rejects unknown commands and flags with exit code 2', async () => {
     const [help, unknown, badFlag, noCommand] = await Promise.all([
-      run(['bin/gatehouse.js'], ['app', 'create', '--help']),
+      gatehouse(['app', 'create', '--help']),
       gatehouse(['frobnicate']),
       gatehouse(['realm', 'list', '--colour']),
       gatehouse([]),

@@ -1,15 +1,13 @@
 // gatehouse user factors | remove-factor | reset-mfa, spawned like an operator would, against a
 // migrated test database; the factor rows are written with pg (no server needed).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let db: TestDatabase;
 let dataDir: string;
 let env: Record<string, string>;
@@ -17,25 +15,14 @@ let env: Record<string, string>;
 beforeAll(async () => {
   db = await createTestDatabase();
   dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-mfa-cli-'));
-  env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir, DATABASE_URL: db.url, DATA_DIR: dataDir, NODE_ENV: 'test', DEMO: 'false', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' };
+  env = cliEnv(db.url, dataDir);
 });
 afterAll(async () => {
   await db?.drop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function gatehouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const gatehouse = (args: string[]) => runCli(env, args);
 
 describe('gatehouse user factors', { timeout: 120_000 }, () => {
   it('lists, removes one type, resets all; bad type is a usage error', async () => {
