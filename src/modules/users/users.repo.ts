@@ -74,8 +74,8 @@ export function createUsersRepo(db: Db, realmId: string) {
     /**
      * Users whose email or name contains `text` (case-insensitive), in id order after `cursor`.
      * ILIKE with an explicit escape character: `%` and `_` in the text match only themselves.
-     * A substring match cannot use an index; a page is bounded by `take`, and realms large enough
-     * for that to matter would add a pg_trgm index.
+     * The pg_trgm GIN indexes on email and name serve the substring match (three characters or
+     * more; shorter text scans the realm's users, a page still bounded by `take`).
      */
     search: ({ text, take, cursor }: { text: string; take: number; cursor?: string }) => {
       const pattern = `%${likeLiteral(text)}%`;
