@@ -58,6 +58,19 @@ describe('account page: authenticator app and recovery codes', () => {
     expect(await gh().services.mfaMethods.recoveryCodes.remaining(gh().services.forRealm(realm).scope, user.id)).toBe(0);
   });
 
+  it('removing the authenticator app keeps the recovery codes while a passkey remains for them to back up', async () => {
+    const { realm } = await accountRealm(gh(), { mfa: 'optional' });
+    const user = await buildUser(gh(), realm);
+    const { scope, secret } = await enrollTotp(gh(), realm, user.id, user.email);
+    // A passkey row as registration leaves it (its key is never used here).
+    await scope.passkeys.create({ userId: user.id, credentialId: unique('cred'), publicKey: new Uint8Array([1, 2, 3]), counter: 0, transports: ['internal'], deviceType: 'singleDevice', backedUp: false, aaguid: '00000000-0000-0000-0000-000000000000', rpId: 'localhost', name: 'Laptop' });
+    const { browser, overview } = await openAccount(gh(), realm.name, { ...user, secret });
+    const removed = await browser.submit(overview, '/totp/remove');
+    expect(textOf(removed.html)).toContain('Your authenticator app was removed. Your recovery codes still back up your passkeys.');
+    expect(sectionText(removed.html, 'totp')).toContain('Set up an authenticator app');
+    expect(await gh().services.mfaMethods.recoveryCodes.remaining(scope, user.id)).toBe(10);
+  });
+
   it('warns at 3 or fewer recovery codes; making new ones needs a fresh second factor, and the old ones stop working', async () => {
     const { realm } = await accountRealm(gh(), { mfa: 'off' });
     const user = await buildUser(gh(), realm);

@@ -46,6 +46,19 @@ export function createMfaService(scope: RealmScope) {
         return removed;
       });
     },
+    /**
+     * The user's own "remove my authenticator app". Recovery codes back up a second factor: they go
+     * with the app unless a passkey remains for them to back up.
+     */
+    removeTotp(userId: string, actor: Actor): Promise<{ removed: boolean; codesKept: boolean }> {
+      return scope.inTransaction(async (tx) => {
+        const removed = await tx.totp.remove(userId);
+        const codesKept = (await tx.passkeys.countByUser(userId)) > 0;
+        if (!codesKept) await tx.recoveryCodes.removeAll(userId);
+        if (removed) await tx.audit.append({ ...actor, action: 'mfa.factor_removed', target: `user:${userId}`, data: { type: 'totp', recoveryCodesKept: codesKept } });
+        return { removed, codesKept };
+      });
+    },
     reset(userId: string, actor: Actor) {
       return scope.inTransaction(async (tx) => {
         const removed = [(await tx.totp.remove(userId)) && 'totp', (await tx.recoveryCodes.removeAll(userId)) && 'recovery_codes', (await tx.passkeys.removeAll(userId)) > 0 && 'passkey'].filter(Boolean);

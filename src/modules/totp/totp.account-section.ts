@@ -1,6 +1,6 @@
 // The account page's authenticator app (TOTP) section: turn it on (the QR code and key as on the
 // sign-in's enroll page, confirmed by one code; then 10 recovery codes, shown once) or remove it
-// (its recovery codes go with it: they back up this factor). Both are sensitive: a recent sign-in
+// (its recovery codes go with it unless a passkey remains: mfa.service removeTotp). Both are sensitive: a recent sign-in
 // first (kit.recent); the enroll page itself is behind it too, so the secret is never shown to
 // a page left open.
 import type { Request, Response } from 'express';
@@ -9,6 +9,7 @@ import { accountOf, type AccountSection } from '../account/account-section.js';
 import type { AccountDeps } from '../account/account.routes.js';
 import { field } from '../account-mail/page-kit.js';
 import { actorFromRequest } from '../audit/actor.js';
+import { createMfaService } from '../mfa/mfa.service.js';
 
 export function totpSection(deps: AccountDeps): AccountSection {
   const { views, services } = deps;
@@ -42,13 +43,9 @@ export function totpSection(deps: AccountDeps): AccountSection {
       router.post('/remove', kit.form, kit.csrf, kit.recent, async (req, res) => {
         const { scope } = realmOf(res);
         const user = userOf(res);
-        const removed = await scope.inTransaction(async (tx) => {
-          const had = await tx.totp.remove(user.id);
-          await tx.recoveryCodes.removeAll(user.id);
-          if (had) await tx.audit.append({ ...actorFromRequest(req, `user:${user.id}`), action: 'mfa.factor_removed', target: `user:${user.id}`, data: { type: 'totp' } });
-          return had;
-        });
-        kit.done(req, res, removed ? 'Your authenticator app was removed, and your recovery codes with it.' : 'No authenticator app was set up.');
+        const { removed, codesKept } = await createMfaService(scope).removeTotp(user.id, actorFromRequest(req, `user:${user.id}`));
+        if (!removed) return kit.done(req, res, 'No authenticator app was set up.');
+        kit.done(req, res, codesKept ? 'Your authenticator app was removed. Your recovery codes still back up your passkeys.' : 'Your authenticator app was removed, and your recovery codes with it.');
       });
     },
   };
