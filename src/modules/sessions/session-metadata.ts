@@ -1,7 +1,8 @@
 // What oidc-provider's Session does not hold: the address and browser a sign-in came from and
 // when the browser was last seen, for the account page's "active sessions". Recorded at every
 // successful authorization response (the moment a browser's session is used: the sign-in itself
-// and every later app sign-in with it), read through Provider.ctx's request. Stored like the other
+// and every later app sign-in with it; written again only when the address or browser changed or
+// a minute has passed), read through Provider.ctx's request. Stored like the other
 // artifacts: under the keyed hash of the session uid, payload sealed to its key, in the realm's
 // namespace and the account's index (so "sign out everywhere" removes it), expiring no later
 // than the realm's session lifetime.
@@ -29,6 +30,9 @@ export async function readSessionMetadata(store: ArtifactStore, protector: Artif
   return opened ? (JSON.parse(opened) as SessionMetadata) : undefined;
 }
 
+/** A use this soon after the last one, from the same address and browser, is not written again. */
+const REFRESH_SECONDS = 60;
+
 export function attachSessionMetadata(provider: Provider, deps: { store: ArtifactStore; protector: ArtifactProtector; realmId: string; sessionSeconds: number; onError: (err: unknown) => void }) {
   const { store, protector, realmId } = deps;
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
@@ -41,6 +45,7 @@ export function attachSessionMetadata(provider: Provider, deps: { store: Artifac
     void (async () => {
       const now = Math.floor(Date.now() / 1000);
       const before = await readSessionMetadata(store, protector, key);
+      if (before && before.ip === ip && before.userAgent === userAgent && now - before.lastSeenAt < REFRESH_SECONDS) return;
       const meta: SessionMetadata = { ip, userAgent, firstSeenAt: before?.firstSeenAt ?? now, lastSeenAt: now };
       await store.set(key, { sealed: protector.seal(JSON.stringify(meta), key) }, deps.sessionSeconds);
       await store.addToIndex(accountIndexKey(realmId, protector.name(accountId)), key, deps.sessionSeconds);
