@@ -59,7 +59,7 @@ describe('passkey as the only factor (usernameless)', () => {
     const notJson = await postJson(browser, box.verifyUrl, box.csrf, undefined, '{"_csrf": ');
     expect([notJson.status, notJson.body.code]).toEqual([400, 'response_malformed']);
     await ask();
-    for (const bad of [undefined, 'x', { id: 'not base64!', rawId: 'x', type: 'public-key', response: {} }]) {
+    for (const bad of [undefined, 'x', { id: 'not base64!', rawId: 'x', type: 'public-key', response: {} }, { ...authenticator.assert({ challenge: 'AAAA' }), rawId: 'AAAA' }]) {
       const res = await post(bad);
       expect([res.status, res.body.code, res.type]).toEqual([400, 'response_malformed', expect.stringContaining('application/problem+json')]);
     }

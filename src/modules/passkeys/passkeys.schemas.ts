@@ -31,7 +31,8 @@ export const authenticationResponseSchema = z.object({
     signature: b64url(1024),
     userHandle: b64url(128).optional(),
   }),
-});
+  // The credential is looked up by id: rawId must say the same (toJSON() encodes both alike).
+}).refine((c) => c.id === c.rawId, 'id and rawId differ');
 
 /** The challenge inside clientDataJSON (WebAuthn §5.8.1), or undefined when it is not JSON with one. */
 export function challengeOf(clientDataJSON: string): string | undefined {

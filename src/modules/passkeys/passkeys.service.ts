@@ -1,4 +1,5 @@
-// Passkeys (WebAuthn Level 3) with @simplewebauthn/server. The model:
+// Passkeys (WebAuthn Level 3) with @simplewebauthn/server (assertions: its checks with a cached
+// key, passkey-assertion.ts). The model:
 // - RP ID is the host of BASE_URL, recorded on each credential and checked against that pinned
 //   value (a BASE_URL moved to another host leaves old passkeys unusable, never misattributed);
 //   the origin must be exactly BASE_URL's origin (WebAuthn §7.1 step 9, §7.2 step 13).
@@ -13,10 +14,11 @@
 // - Lookups are by (realm, credential id) only: realm B never accepts realm A's credential,
 //   even under the same RP ID. At most MAX_PASSKEYS per user.
 // Expected failures are return values with a stable code, never exceptions.
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { generateAuthenticationOptions, generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import type { Actor } from '../audit/actor.js';
 import { CHALLENGE_TTL_SECONDS, type Binding, type ChallengePurpose, type PasskeyChallenges } from './passkey-challenges.js';
+import { SUPPORTED_ALGORITHMS, verifyAssertion } from './passkey-assertion.js';
 import { authenticationResponseSchema, challengeOf, registrationResponseSchema } from './passkeys.schemas.js';
 import type { NewPasskey } from './passkeys.repo.js';
 
@@ -59,6 +61,7 @@ export function createPasskeysService(deps: { baseUrl: string; challenges: Passk
         userID: userHandleOf(user.id),
         timeout,
         attestationType: 'none',
+        supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
         excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
         // Discoverable (resident) credentials: what makes usernameless sign-in possible (§6.3.1).
         authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
@@ -75,7 +78,7 @@ export function createPasskeysService(deps: { baseUrl: string; challenges: Passk
       if (!stored || stored.userId !== userId || challengeOf(parsed.data.response.clientDataJSON) !== stored.challenge) return CHALLENGE_GONE();
       let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
-        result = await verifyRegistrationResponse({ response: parsed.data as never, expectedChallenge: stored.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
+        result = await verifyRegistrationResponse({ response: parsed.data as never, expectedChallenge: stored.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false, supportedAlgorithmIDs: SUPPORTED_ALGORITHMS });
       } catch {
         return NOT_VERIFIED();
       }
@@ -129,23 +132,17 @@ export function createPasskeysService(deps: { baseUrl: string; challenges: Passk
       // §7.2 step 6: a user handle, when given, must be the credential's user.
       const handle = parsed.data.response.userHandle;
       if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== passkey.userId) return UNKNOWN();
-      let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-      try {
-        result = await verifyAuthenticationResponse({
-          response: parsed.data as never,
-          expectedChallenge: stored.challenge,
-          expectedOrigin: origin,
-          expectedRPID: passkey.rpId,
-          requireUserVerification: stored.requireUserVerification,
-          // Counter 0 here: the library compares counters before the signature; we compare after it.
-          credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: 0, transports: passkey.transports },
-        });
-      } catch (err) {
-        if (err instanceof Error && /user verification required/i.test(err.message)) return fail(400, 'user_verification_required', 'Your device did not verify you (PIN, fingerprint or face). Try again.');
-        return NOT_VERIFIED();
-      }
-      if (!result.verified) return NOT_VERIFIED();
-      const { newCounter, userVerified, credentialDeviceType } = result.authenticationInfo;
+      const result = await verifyAssertion({
+        response: parsed.data.response,
+        expectedChallenge: stored.challenge,
+        expectedOrigin: origin,
+        expectedRPID: passkey.rpId,
+        requireUserVerification: stored.requireUserVerification,
+        publicKey: new Uint8Array(passkey.publicKey),
+      });
+      if (!result.ok && result.reason === 'user_verification_required') return fail(400, 'user_verification_required', 'Your device did not verify you (PIN, fingerprint or face). Try again.');
+      if (!result.ok) return NOT_VERIFIED();
+      const { counter: newCounter, userVerified, deviceType: credentialDeviceType } = result;
       const previous = passkey.counter;
       const forward = newCounter === 0 && previous === 0n ? true : BigInt(newCounter) > previous;
       if (!forward || !(await scope.passkeys.recordUse(passkey.id, previous, newCounter))) {
