@@ -4,9 +4,9 @@
 // assertion can be wrong. Both must agree on every case, and on what a good one reports.
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
-import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { cose, isoCBOR } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
-import { verifyAssertion } from '../../src/modules/passkeys/passkey-assertion.js';
+import { SUPPORTED_ALGORITHMS, verifyAssertion } from '../../src/modules/passkeys/passkey-assertion.js';
 
 const ORIGIN = 'https://id.example.com';
 const RP_ID = 'id.example.com';
@@ -101,6 +101,10 @@ describe('passkey assertion check, against the library', () => {
     const ours = await verifyAssertion({ response, expectedChallenge: CHALLENGE, expectedOrigin: ORIGIN, expectedRPID: RP_ID, requireUserVerification: true, publicKey: k.cose });
     expect(ours).toEqual({ ok: false, reason: 'invalid' });
     expect(await library(k, response, true)).toEqual(ours);
+  });
+
+  it('registration accepts exactly the algorithms with a cached check: EdDSA, ES256, RS256', () => {
+    expect(SUPPORTED_ALGORITHMS).toEqual([cose.COSEALG.EdDSA, cose.COSEALG.ES256, cose.COSEALG.RS256]);
   });
 
   it('refuses a stored key that is not a COSE key', async () => {

@@ -8,12 +8,13 @@
 // registration accepts: SUPPORTED_ALGORITHMS) take that path; any other key goes through the
 // library's verifySignature unchanged. The counter (§6.1.1) is the caller's, after this.
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { cose, decodeClientDataJSON, decodeCredentialPublicKey, isoBase64URL, parseAuthenticatorData, verifySignature } from '@simplewebauthn/server/helpers';
+import { webauthnLibrary, type WebAuthnLibrary } from './webauthn-library.js';
 
-const { COSEALG, COSECRV, COSEKEYS, COSEKTY } = cose;
-
-/** What registration offers (pubKeyCredParams) and accepts: each has a cached node:crypto check below. */
-export const SUPPORTED_ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
+/**
+ * What registration offers (pubKeyCredParams) and accepts: each has a cached node:crypto check
+ * below. IANA COSE Algorithms values: EdDSA -8, ES256 -7, RS256 -257 (RFC 9053, RFC 8812).
+ */
+export const SUPPORTED_ALGORITHMS = [-8, -7, -257];
 
 export interface AssertionInput {
   response: { clientDataJSON: string; authenticatorData: string; signature: string };
@@ -39,19 +40,19 @@ type Check = { key: KeyObject; verify(data: Buffer, signature: Uint8Array): bool
 const KEYS_CACHED = 10_000;
 const checks = new Map<string, Check>();
 
-function checkFor(publicKey: Uint8Array<ArrayBuffer>): Check {
+function checkFor(lib: WebAuthnLibrary, publicKey: Uint8Array<ArrayBuffer>): Check {
   const id = Buffer.from(publicKey).toString('base64');
   let check = checks.get(id);
   if (check === undefined) {
     // The library's COSEPublicKey types each kty's fields apart; read here as the CBOR map it is.
-    check = importCheck(decodeCredentialPublicKey(publicKey) as unknown as Map<number, unknown>);
+    check = importCheck(lib.cose, lib.decodeCredentialPublicKey(publicKey) as unknown as Map<number, unknown>);
     if (checks.size >= KEYS_CACHED) checks.delete(checks.keys().next().value!);
     checks.set(id, check);
   }
   return check;
 }
 
-function importCheck(key: Map<number, unknown>): Check {
+function importCheck({ COSEALG, COSECRV, COSEKEYS, COSEKTY }: WebAuthnLibrary['cose'], key: Map<number, unknown>): Check {
   const b64 = (k: number) => Buffer.from(key.get(k) as Uint8Array).toString('base64url');
   const kty = key.get(COSEKEYS.kty);
   const alg = key.get(COSEKEYS.alg);
@@ -73,6 +74,8 @@ function importCheck(key: Map<number, unknown>): Check {
 
 /** Verifies one assertion; a refusal is a return value. */
 export async function verifyAssertion(input: AssertionInput): Promise<AssertionResult> {
+  const lib = await webauthnLibrary();
+  const { decodeClientDataJSON, isoBase64URL, parseAuthenticatorData, verifySignature } = lib;
   try {
     const { response } = input;
     const client = decodeClientDataJSON(response.clientDataJSON);
@@ -89,7 +92,7 @@ export async function verifyAssertion(input: AssertionInput): Promise<AssertionR
     // §6.3.3: authenticatorData || SHA-256(clientDataJSON).
     const data = Buffer.concat([authData, sha256(isoBase64URL.toBuffer(response.clientDataJSON))]);
     const signature = isoBase64URL.toBuffer(response.signature);
-    const check = checkFor(input.publicKey);
+    const check = checkFor(lib, input.publicKey);
     const verified = check ? check.verify(data, signature) : await verifySignature({ signature, data, credentialPublicKey: input.publicKey });
     if (!verified) return INVALID;
     // §6.1.3: backed up without being backup eligible is impossible; the library throws on it too.

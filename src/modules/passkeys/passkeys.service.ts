@@ -14,11 +14,11 @@
 // - Lookups are by (realm, credential id) only: realm B never accepts realm A's credential,
 //   even under the same RP ID. At most MAX_PASSKEYS per user.
 // Expected failures are return values with a stable code, never exceptions.
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { RealmScope } from '../../realms/realm-scope.js';
 import type { Actor } from '../audit/actor.js';
 import { CHALLENGE_TTL_SECONDS, type Binding, type ChallengePurpose, type PasskeyChallenges } from './passkey-challenges.js';
 import { SUPPORTED_ALGORITHMS, verifyAssertion } from './passkey-assertion.js';
+import { webauthnLibrary, type WebAuthnLibrary } from './webauthn-library.js';
 import { authenticationResponseSchema, challengeOf, registrationResponseSchema } from './passkeys.schemas.js';
 import type { NewPasskey } from './passkeys.repo.js';
 
@@ -53,6 +53,7 @@ export function createPasskeysService(deps: { baseUrl: string; challenges: Passk
     async registrationOptions(scope: RealmScope, user: { id: string; email: string; name?: string | null }, holder: string) {
       const existing = await scope.passkeys.listByUser(user.id);
       if (existing.length >= MAX_PASSKEYS) return fail(409, 'passkey_limit', `You already have ${MAX_PASSKEYS} passkeys. Remove one to add another.`);
+      const { generateRegistrationOptions } = await webauthnLibrary();
       const options = await generateRegistrationOptions({
         rpName: scope.realm.displayName,
         rpID,
@@ -76,7 +77,8 @@ export function createPasskeysService(deps: { baseUrl: string; challenges: Passk
       const parsed = registrationResponseSchema.safeParse(body);
       if (!parsed.success) return MALFORMED();
       if (!stored || stored.userId !== userId || challengeOf(parsed.data.response.clientDataJSON) !== stored.challenge) return CHALLENGE_GONE();
-      let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+      const { verifyRegistrationResponse } = await webauthnLibrary();
+      let result: Awaited<ReturnType<WebAuthnLibrary['verifyRegistrationResponse']>>;
       try {
         result = await verifyRegistrationResponse({ response: parsed.data as never, expectedChallenge: stored.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false, supportedAlgorithmIDs: SUPPORTED_ALGORITHMS });
       } catch {
@@ -111,6 +113,7 @@ export function createPasskeysService(deps: { baseUrl: string; challenges: Passk
     async authenticationOptions(scope: RealmScope, purpose: 'login' | 'mfa', holder: string, userId?: string) {
       const mine = purpose === 'mfa' && userId ? await scope.passkeys.listByUser(userId) : [];
       const requireUserVerification = purpose === 'login';
+      const { generateAuthenticationOptions } = await webauthnLibrary();
       const options = await generateAuthenticationOptions({
         rpID,
         timeout,
