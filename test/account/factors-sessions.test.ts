@@ -10,6 +10,7 @@ import type { RealmRecord } from '../../src/realms/realm-scope.js';
 import { oidc, signIn } from '../support/relying-party.js';
 import { accountRealm, REDIRECT } from '../accounts/account-flows.js';
 import { codesOn, MFA_ACR, secretOn, totpAt } from '../mfa/mfa-support.js';
+import { confirmWithPreviousStep } from '../support/totp.js';
 import { accountUrl, openAccount, passSignIn, textOf } from './account-page.js';
 
 const gh = useGatehouse();
@@ -22,7 +23,7 @@ async function enrollTotp(gh: TestGatehouse, realm: RealmRecord, userId: string,
   const scope = gh.services.forRealm(realm).scope;
   const { totp, recoveryCodes } = gh.services.mfaMethods;
   const pending = await totp.begin(scope, { id: userId, email });
-  expect(await totp.check(scope, userId, totpAt(pending!.secret, -30), 'confirm')).toBe(true);
+  expect(await confirmWithPreviousStep(pending!.secret, (code) => totp.check(scope, userId, code, 'confirm'))).toBe(true);
   return { secret: pending!.secret, codes: await recoveryCodes.generate(scope, userId), scope };
 }
 

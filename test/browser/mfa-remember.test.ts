@@ -9,6 +9,7 @@ import { browserApp, leavesToApp, startAppCallback, type AppCallback } from '../
 import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { totpAt } from '../mfa/mfa-support.js';
+import { confirmWithPreviousStep } from '../support/totp.js';
 import type { Realm } from '../../src/generated/prisma/client.js';
 import { buildUser } from '../support/builders.js';
 
@@ -45,7 +46,7 @@ describe.runIf(chromiumAvailable())('remember this browser in Chromium', { timeo
     const user = await buildUser(gh, where, { email, password: PASSWORD });
     const { totp, recoveryCodes } = gh.services.mfaMethods;
     const pending = await totp.begin(scope, user);
-    expect(await totp.check(scope, user.id, totpAt(pending!.secret, -30), 'confirm')).toBe(true);
+    expect(await confirmWithPreviousStep(pending!.secret, (code) => totp.check(scope, user.id, code, 'confirm'))).toBe(true);
     return { ...user, secret: pending!.secret, codes: await recoveryCodes.generate(scope, user.id) };
   }
 

@@ -9,6 +9,7 @@ import { browserApp, leavesToApp as arrivesAtApp, startAppCallback, type AppCall
 import { expectAccessible } from '../support/axe.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js';
 import { totpAt } from '../mfa/mfa-support.js';
+import { awayFromStepEnd } from '../support/totp.js';
 
 const PASSWORD = 'a browser password';
 
@@ -58,6 +59,7 @@ describe.runIf(chromiumAvailable())('two-step verification pages in Chromium', {
         await page.getByRole('button', { name: 'Turn on' }).click();
         await page.getByRole('alert').waitFor();
         await expectAccessible(page, 'enroll with an error');
+        await awayFromStepEnd();
         await page.getByLabel('Code').fill(totpAt(secret, -30));
         await page.getByRole('button', { name: 'Turn on' }).click();
         await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();

@@ -6,7 +6,7 @@ import { Browser, type Page } from '../support/browser.js';
 import { buildApp, buildUser, unique } from '../support/builders.js';
 import type { TestGatehouse } from '../support/gatehouse.js';
 import { discover, oidc } from '../support/relying-party.js';
-import { totpCode } from '../support/totp.js';
+import { confirmWithPreviousStep, totpCode } from '../support/totp.js';
 
 export const REDIRECT = 'http://localhost:8080/cb';
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
@@ -30,7 +30,7 @@ export async function enrolled(gh: TestGatehouse, r: MfaRealm, email?: string) {
   const user = await newUser(gh, r, email);
   const { totp, recoveryCodes } = gh.services.mfaMethods;
   const pending = await totp.begin(r.scope, user);
-  expect(await totp.check(r.scope, user.id, totpAt(pending!.secret, -30), 'confirm')).toBe(true);
+  expect(await confirmWithPreviousStep(pending!.secret, (code) => totp.check(r.scope, user.id, code, 'confirm'))).toBe(true);
   const codes = await recoveryCodes.generate(r.scope, user.id);
   return { ...user, secret: pending!.secret, codes };
 }

@@ -54,3 +54,26 @@ export function totpCode(secret: string, unixSeconds: number, via: 'oathtool' | 
 }
 
 export { hasOathtool };
+
+const STEP = 30;
+const stepNow = () => Math.floor(Date.now() / 1000 / STEP);
+
+/**
+ * Confirms with the code of the step before now, so that the current step's code stays fresh for
+ * what the test does next. If the clock passed a step boundary between computing that code and
+ * the server checking it, the code was two steps back (outside the ±1 window, RFC 6238 §5.2) and
+ * is tried once more from the new step; a wrong server still fails both times.
+ */
+export async function confirmWithPreviousStep(secret: string, confirm: (code: string) => Promise<boolean>): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    const step = stepNow();
+    const ok = await confirm(totpCode(secret, (step - 1) * STEP));
+    if (ok || stepNow() === step || attempt === 1) return ok;
+  }
+}
+
+/** Waits until at least `seconds` are left in the current step, for a code typed into a browser. */
+export async function awayFromStepEnd(seconds = 5): Promise<void> {
+  const left = STEP - ((Date.now() / 1000) % STEP);
+  if (left < seconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 100));
+}
