@@ -19,7 +19,7 @@ import { parseRealmSettings } from '../realms/realm-settings.js';
 import type { ProviderPool } from '../realms/provider-pool.js';
 import type { Services } from '../services.js';
 import type { Stores } from '../stores/stores.js';
-import { apiKeysArea } from './api-keys.routes.js';
+import { apiKeysArea, realmApiKeysArea } from './api-keys.routes.js';
 import { appsArea } from './apps.routes.js';
 import { auditArea } from './audit.routes.js';
 import { consoleOf, type ConsoleContext, type ConsoleKit } from './console-kit.js';
@@ -28,6 +28,7 @@ import { firstRunRoutes } from './first-run.routes.js';
 import { keysArea } from './keys.routes.js';
 import { ownedRealm } from './owned-realm.js';
 import { realmSettingsArea, realmsArea } from './realms.routes.js';
+import { resourcesArea } from './resources.routes.js';
 import { usersArea } from './users.routes.js';
 
 /** A sensitive change needs an authentication at most this old, seconds. */
@@ -126,6 +127,8 @@ export function createConsole(deps: ConsoleDeps) {
   realm.use(realmSettingsArea(kit));
   realm.use(appsArea(kit));
   realm.use(usersArea(kit));
+  realm.use(resourcesArea(kit));
+  realm.use(realmApiKeysArea(kit));
   realm.use(auditArea(kit));
   realm.use(keysArea(kit));
   router.use('/realms/:name', realm);

@@ -14,6 +14,9 @@ describe('console realm isolation', () => {
     const realm = await gh().services.realms.create({ name: unique('alpha'), displayName: 'Alpha private' }, a.id, { actor: 'test' });
     const { app } = await buildApp(gh(), realm);
     const user = await buildUser(gh(), realm);
+    const rsA = gh().services.forRealm(realm);
+    const resource = await rsA.apiResources.create({ identifier: 'https://alpha.example.com', name: 'Alpha API', scopes: ['read'] }, { actor: 'test' });
+    const { apiKey: realmKey } = await gh().services.apiKeys.create({ kind: 'realm', realmId: realm.id, name: 'alpha-key' }, { actor: 'test' });
     const b = await buildDeveloper(gh());
     const { browser, page } = await consoleSignIn(gh(), b);
     const csrf = csrfOn(page.html);
@@ -25,12 +28,14 @@ describe('console realm isolation', () => {
     expect(list.html).not.toContain('Alpha private');
     expect((await browser.navigate(`${gh().url}/console`)).html).not.toContain(`/console/realms/${realm.name}`);
 
-    const gets = ['', '/apps', `/apps/${app.id}`, '/users', `/users/${user.id}`, '/audit', '/keys'];
+    const gets = ['', '/apps', `/apps/${app.id}`, '/users', `/users/${user.id}`, '/resources', '/api-keys', '/audit', '/keys'];
     for (const path of gets) {
       const res = await browser.navigate(`${base}${path}`);
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
       expect(res.html).not.toContain('Alpha private');
       expect(res.html).not.toContain(user.email);
+      expect(res.html).not.toContain(realmKey.prefix);
+      expect(res.html).not.toContain('Alpha API');
     }
     const missing = await browser.navigate(`${gh().url}/console/realms/${unique('nowhere')}`);
     expect(missing.status).toBe(404);
@@ -46,6 +51,10 @@ describe('console realm isolation', () => {
       [`/users/${user.id}/factors/reset`, {}],
       [`/users/${user.id}/delete`, { confirm: user.email }],
       ['/keys/rotate', {}],
+      ['/resources', { identifier: 'https://intruder.example.com', name: 'Intruder', scopes: 'x' }],
+      [`/resources/${resource.id}/delete`, {}],
+      ['/api-keys', { name: 'intruder', scopes: 'users:read' }],
+      [`/api-keys/${realmKey.prefix}/revoke`, {}],
       [`/apps/${app.id}/rotate-secret`, { graceHours: '0' }],
       [`/apps/${app.id}/delete`, { confirm: 'Test app' }],
       ['/delete', { confirm: realm.name }],
@@ -61,6 +70,8 @@ describe('console realm isolation', () => {
     expect(await rs.users.get(user.id)).toMatchObject({ disabled: false });
     expect(await rs.scope.users.findByEmail('intruder@example.com')).toBeNull();
     expect((await rs.scope.signingKeys.listPublished(new Date())).length).toBe(keysBefore);
+    expect((await rs.apiResources.list()).map((r) => r.identifier)).toEqual(['https://alpha.example.com']);
+    expect((await gh().services.apiKeys.list({ kind: 'realm', realmId: realm.id }, { limit: 5 })).data.map((k) => k.prefix)).toEqual([realmKey.prefix]);
     expect((await rs.auditQuery.list({ actor: `developer:${b.id}`, limit: 5 })).events).toEqual([]);
 
     // A's platform API key: not in B's list, and B cannot revoke it.

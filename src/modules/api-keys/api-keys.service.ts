@@ -41,7 +41,10 @@ export interface ApiKeyView {
   expiresAt: string | null;
 }
 
-export type NewApiKey = ({ kind: 'platform'; ownerId: string; adminRealmId: string } | { kind: 'realm'; realmId: string }) & {
+/** Whose a new key is: a developer's platform key (audited in the admin realm) or a realm's own. */
+export type NewKeyOwner = { kind: 'platform'; ownerId: string; adminRealmId: string } | { kind: 'realm'; realmId: string };
+
+export type NewApiKey = NewKeyOwner & {
   name: string;
   /** Default: every scope. */
   scopes?: readonly ApiKeyScope[];
