@@ -106,7 +106,7 @@ export function createConsole(deps: ConsoleDeps) {
     const session = await sessions.read(req, admin.id, target);
     const user = session && (await services.forRealm(admin).scope.users.findById(session.userId));
     if (!session || !user || user.disabled) {
-      if (req.method === 'GET') return signIn.begin(res, setup.realmName, target, { returnTo: req.originalUrl.split('?')[0]!, prompt: req.path === '/sign-up' ? 'create' : undefined });
+      if (req.method === 'GET') return signIn.begin(res, setup.realmName, target, { returnTo: req.originalUrl.split('?')[0]!, prompt: req.path === '/sign-up' && config.console.signUp ? 'create' : undefined });
       return res.redirect(303, target.basePath);
     }
     const ctx: ConsoleContext = { developer: { id: user.id, email: user.email }, authTime: session.authTime, recent: Date.now() / 1000 - session.authTime <= CONSOLE_RECENT_AUTH_SECONDS, csrfToken: csrf.token(req, res) };

@@ -25,6 +25,7 @@ import { cacheHeaders } from './cache-headers.js';
 import { enforceClientSecretAuth } from './client-auth.js';
 import type { TokenRateLimits } from './token-rate-limit.js';
 import { pinPublicOrigin } from './public-origin.js';
+import { withCreatePrompt } from './interactions/create-prompt.js';
 import { interactionPolicyFor } from './interactions/verify-email-prompt.js';
 import { MFA_ACR, withMfaPrompt } from './interactions/mfa-prompt.js';
 import { withPasskeyOffer } from '../modules/passkeys/passkey-offer.prompt.js';
@@ -95,6 +96,7 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord,
   const path = realmPath(realm.name);
   const secure = config.baseUrl.startsWith('https:');
 
+  const policy = withPasskeyOffer(withMfaPrompt(withCreatePrompt(interactionPolicyFor(scope), scope), { scope, methods: deps.services.mfaMethods.methods, remember: deps.services.mfaRemember, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }), scope);
   const configuration: Configuration = {
     adapter: createAdapterFactory(stores.artifacts, realm.id, deps.services.artifactProtector),
     clients: apps.map(toClientMetadata),
@@ -129,8 +131,11 @@ export async function buildRealmProvider(deps: ProviderDeps, realm: RealmRecord,
     },
     // Endpoint paths under the realm's issuer; discovery publishes them (OpenID Connect Discovery §3).
     routes: ROUTES,
-    // policy: login, then verify_email when the realm requires verified emails, mfa, the passkey offer, then consent.
-    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy: withPasskeyOffer(withMfaPrompt(interactionPolicyFor(scope), { scope, methods: deps.services.mfaMethods.methods, remember: deps.services.mfaRemember, appPolicy: (id) => { const app = appsByClientId.get(id); return app && appMfaOf(app); } }), scope) },
+    // policy: create when asked for (prompt=create, realms with sign-up), login, then verify_email when the realm requires verified emails, mfa, the passkey offer, then consent.
+    interactions: { url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`, policy },
+    // prompt_values_supported (Initiating User Registration via OpenID Connect 1.0 §3): the
+    // prompts a client may ask for, as oidc-provider accepts them (none + the requestable ones).
+    discovery: { prompt_values_supported: ['none', ...policy.filter((p) => p.requestable).map((p) => p.name)] },
     // Discovery's acr_values_supported; the mfa prompt sets it once a second factor was used.
     acrValues: [MFA_ACR],
     features: {

@@ -17,10 +17,10 @@ export async function accountRealm(gh: TestGatehouse, settings: Partial<CreateRe
 }
 
 /** Starts the code flow in `browser`: the login page, and how to redeem where the flow ends. */
-export async function startSignIn(gh: TestGatehouse, config: oidc.Configuration, browser = new Browser(gh.url), scope = 'openid email offline_access') {
+export async function startSignIn(gh: TestGatehouse, config: oidc.Configuration, browser = new Browser(gh.url), scope = 'openid email offline_access', prompt = 'consent') {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, prompt: 'consent' });
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, prompt });
   const page = await browser.navigate(url.href);
   /** Allows consent when asked, then redeems the code at the client. */
   const finish = async (at: Page & { leftTo?: string }) => {

@@ -178,3 +178,43 @@ describe('sign-up limit per source', () => {
     expect(textOf(last!.html)).toContain('Too many');
   });
 });
+
+describe('prompt=create (Initiating User Registration via OpenID Connect 1.0)', () => {
+  it('opens the sign-up page, lets an existing user sign in instead, and is listed in discovery', async () => {
+    const { config, issuer, realm } = await accountRealm(gh());
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { prompt_values_supported: string[] };
+    expect(discovery.prompt_values_supported).toContain('create');
+    const { page, browser, finish } = await startSignIn(gh(), config, undefined, undefined, 'create');
+    expect(page.url).toMatch(/\/interaction\/[^/]+\/sign-up$/);
+    expect(textOf(page.html)).toContain('Create an account');
+
+    // A new account: sign-up, the mailed code, then the sign-in finishes at the client.
+    const email = `${unique('created')}@example.com`;
+    const answer = await browser.submit(page, '/sign-up', { email, password: 'a long fresh password' });
+    const code = /\b(\d{6})\b/.exec((await smtp().waitFor(email)).text)![1]!;
+    const verified = await browser.submit(answer, '/sign-up/verify', { code });
+    const login = await browser.navigate(linkOf(verified.html, 'Continue to sign in', verified.url));
+    expect(login.html).toContain('name="password"');
+    const tokens = await finish(await browser.submit(login, '/login', { email, password: 'a long fresh password' }));
+    const user = await gh().prisma.user.findFirstOrThrow({ where: { realmId: realm.id, email } });
+    expect(tokens.claims()?.sub).toBe(user.id);
+
+    // "I already have an account" leads to the login form of the same sign-in.
+    const existing = await startSignIn(gh(), config, undefined, undefined, 'create');
+    const signInForm = await existing.browser.navigate(linkOf(existing.page.html, 'I already have an account: sign in', existing.page.url));
+    expect(signInForm.url).toBe(existing.page.url.replace(/\/sign-up$/, '?signin'));
+    expect(signInForm.html).toContain('name="password"');
+    const again = await existing.finish(await existing.browser.submit(signInForm, '/login', { email, password: 'a long fresh password' }));
+    expect(again.claims()?.sub).toBe(tokens.claims()?.sub);
+  });
+
+  it('is refused with invalid_request where the realm has sign-up disabled, and not listed', async () => {
+    const { config, issuer } = await accountRealm(gh(), { signUp: 'disabled' });
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { prompt_values_supported: string[] };
+    expect(discovery.prompt_values_supported).not.toContain('create');
+    const { page } = await startSignIn(gh(), config, undefined, undefined, 'create');
+    const back = new URL(page.leftTo!);
+    expect(back.searchParams.get('error')).toBe('invalid_request');
+    expect(back.searchParams.get('error_description')).toBe('unsupported prompt value requested');
+  });
+});

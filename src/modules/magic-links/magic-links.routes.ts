@@ -7,6 +7,7 @@
 // - app target (direct API): the POST swaps the link for an exchange code and redirects (303)
 //   to the app's registered redirect URI with code (and state).
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { isSignInStep } from '../../oidc/interactions/create-prompt.js';
 import type { Details, WithDetails } from '../../oidc/interactions/interaction.routes.js';
 import { isUnavailable } from '../../http/unavailable.js';
 import { realmOf } from '../../realms/realm-resolver.js';
@@ -71,7 +72,7 @@ export function mountMagicLinkInteraction(router: Router, withDetails: WithDetai
     try {
       const details = await interactionOf(req, res);
       if (!details) return otherBrowser(res);
-      if (details.prompt.name !== 'login') return res.redirect(303, interactionUrl(req, details.uid));
+      if (!isSignInStep(details.prompt.name)) return res.redirect(303, interactionUrl(req, details.uid));
       await handler(req, res, details);
     } catch (err) {
       next(err);

@@ -1,5 +1,6 @@
 // The hosted sign-up page inside a sign-in (/realms/:realm/interaction/:uid/sign-up), offered
-// from the login page when the realm has signUp: 'enabled'. Limited per source address
+// from the login page when the realm has signUp: 'enabled', and the first page of a prompt=create
+// request (src/oidc/interactions/create-prompt.ts). Limited per source address
 // (config.signUpPerIpPerHour, 429 + Retry-After: RFC 6585 §4), then "check your mail" whatever
 // the address (sign-up.service.ts says why).
 import type { Request, Response, Router } from 'express';
@@ -7,6 +8,7 @@ import { z } from 'zod';
 import { consume } from '../../http/rate-limit.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { PASSWORD_MAX_LENGTH } from '../../security/passwords.js';
+import { CREATE_PROMPT } from '../../oidc/interactions/create-prompt.js';
 import type { Details, WithDetails } from '../../oidc/interactions/interaction.routes.js';
 import { emailAddress, isEmailAddress } from '../users/email-address.js';
 import { anonymous, field, form, interactionUrl, limitedPage, message, realmServices, type AccountPagesDeps } from '../account-mail/page-kit.js';
@@ -23,6 +25,9 @@ interface FieldErrors {
   name?: string;
 }
 
+/** The sign-in form of this interaction; under prompt=create the interaction's page is sign-up, so the login form is asked for. */
+const signInUrl = (req: Request, details: Details) => `${interactionUrl(req, details.uid)}${details.prompt.name === CREATE_PROMPT ? '?signin' : ''}`;
+
 export function mountSignUp(router: Router, withDetails: WithDetails, deps: AccountPagesDeps) {
   const { views, csrf, services, config, stores } = deps;
   const perIp = stores.rateLimiter({ keyPrefix: 'sign-up-ip', points: config.signUpPerIpPerHour, durationSeconds: 3600 });
@@ -34,7 +39,7 @@ export function mountSignUp(router: Router, withDetails: WithDetails, deps: Acco
     views.send(res, 'sign-up', {
       clientName: client?.clientName ?? client?.clientId ?? 'the application',
       action: interactionUrl(req, details.uid, 'sign-up'),
-      backUrl: interactionUrl(req, details.uid),
+      backUrl: signInUrl(req, details),
       csrfToken: csrf.token(req, res),
       minLength: realmOf(res).scope.settings.passwordPolicy.minLength,
       ...values,
@@ -62,14 +67,14 @@ export function mountSignUp(router: Router, withDetails: WithDetails, deps: Acco
     const limit = await consume(perIp, `${realm.id}:${req.ip ?? 'unknown'}`);
     if (!limit.ok) {
       res.setHeader('Retry-After', String(limit.retryAfterSeconds));
-      return message(views, res, 'Too many sign-ups', `Too many accounts were created from your network. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, { href: interactionUrl(req, details.uid), text: 'Back to sign in' }, 429);
+      return message(views, res, 'Too many sign-ups', `Too many accounts were created from your network. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minute(s).`, { href: signInUrl(req, details), text: 'Back to sign in' }, 429);
     }
     const { email, password, name } = parsed.data;
     try {
       const result = await realmServices(services, res).signUp.signUp({ email, password, name: name || undefined }, anonymous(req));
       if (!result.ok) return show(req, res, details, values, { password: result.problems.map((p) => p.message) }, 400);
     } catch (err) {
-      if (limitedPage(views, res, err, interactionUrl(req, details.uid))) return;
+      if (limitedPage(views, res, err, signInUrl(req, details))) return;
       throw err;
     }
     checkYourMail(req, res, details, email);
@@ -79,7 +84,7 @@ export function mountSignUp(router: Router, withDetails: WithDetails, deps: Acco
   // account, or a verified one that got a reset link) gets "not right" like a wrong code, so this
   // form tells nothing about accounts either; five wrong codes end the code (user-tokens).
   const checkYourMail = (req: Request, res: Response, details: Details, email: string, error?: string, status = 200) =>
-    views.send(res, 'sign-up-done', { email, error, action: interactionUrl(req, details.uid, 'sign-up/verify'), backUrl: interactionUrl(req, details.uid), csrfToken: csrf.token(req, res) }, status);
+    views.send(res, 'sign-up-done', { email, error, action: interactionUrl(req, details.uid, 'sign-up/verify'), backUrl: signInUrl(req, details), csrfToken: csrf.token(req, res) }, status);
   router.post('/:uid/sign-up/verify', form, csrf.protect, withDetails(async (req, res, details) => {
     if (!enabled(res)) return notOffered(res);
     const email = field(req.body, 'email').trim().toLowerCase();
@@ -87,7 +92,7 @@ export function mountSignUp(router: Router, withDetails: WithDetails, deps: Acco
     const user = await realmOf(res).scope.users.findByEmail(email);
     const result = user ? await realmServices(services, res).emailVerification.verifyCode(user.id, field(req.body, 'code'), anonymous(req)) : { ok: false as const, reason: 'invalid' as const };
     if (!result.ok) return checkYourMail(req, res, details, email, 'That code is not right, or it has expired. Check the newest mail and try again.', 400);
-    message(views, res, 'Email verified', `${email} is verified. You can now sign in.`, { href: interactionUrl(req, details.uid), text: 'Continue to sign in' });
+    message(views, res, 'Email verified', `${email} is verified. You can now sign in.`, { href: signInUrl(req, details), text: 'Continue to sign in' });
   }, 'login'));
   router.get(['/:uid/sign-up/verify'], (req, res) => res.redirect(303, interactionUrl(req, String(req.params.uid), 'sign-up')));
 }

@@ -11,6 +11,7 @@ import type { PasswordHasher } from '../../security/passwords.js';
 import { realmOf } from '../../realms/realm-resolver.js';
 import { createLoginHandler } from './login.js';
 import { createConsentHandler } from './consent.js';
+import { CREATE_PROMPT, isSignInStep } from './create-prompt.js';
 
 export interface InteractionDeps {
   views: Views;
@@ -56,7 +57,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       renderPage(deps.views, res, 'error', { title: 'This sign-in has expired', message: 'Go back to the application and start signing in again.', code: 'interaction_expired', requestId: req.id }, 400);
       return;
     }
-    if (step && details.prompt.name !== step) return res.redirect(303, current(req, details.uid));
+    if (step && details.prompt.name !== step && !(step === 'login' && isSignInStep(details.prompt.name))) return res.redirect(303, current(req, details.uid));
     try {
       await handler(req, res, details);
     } catch (err) {
@@ -68,7 +69,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/:uid', withDetails(async (req, res, details) => {
     const extra = prompts[details.prompt.name];
     if (extra) return extra(req, res, details);
-    if (details.prompt.name === 'login') return login.show(req, res, details);
+    // prompt=create: the sign-up form first; its "I already have an account" link adds ?signin.
+    if (details.prompt.name === CREATE_PROMPT && req.query.signin === undefined) return res.redirect(303, `${current(req, details.uid)}/sign-up`);
+    if (isSignInStep(details.prompt.name)) return login.show(req, res, details);
     if (details.prompt.name === 'consent') return consent.show(req, res, details);
     renderPage(deps.views, res, 'error', { title: 'Unsupported step', message: 'This sign-in step is not supported.', code: details.prompt.name, requestId: req.id }, 400);
   }));
