@@ -1,7 +1,12 @@
 // The developer console in Chromium, as a developer meets it: first-run account → sign in through
 // the admin realm → create a realm (keyboard only) → create a web app → copy its credentials with
 // the copy buttons → run the code flow with them (openid-client) → see that sign-in in the
-// console's audit log. Every console page is axe-clean and fits at 1280 and 375 px.
+// console's audit log; then an API key made on the API keys page works with curl against
+// /api/v1 and gets 401 once revoked there; and a service app's secret rotated with a grace period
+// leaves both secrets getting tokens with curl, until a rotation with grace 0 stops the earlier
+// ones. Every console page is axe-clean and fits at 1280 and 375 px.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe.js';
@@ -12,6 +17,14 @@ import { discover, signIn } from '../support/relying-party.js';
 const DEV = { email: 'dev@example.com', password: 'developer password' };
 const END_USER = { email: 'end.user@example.com', password: 'end user password' };
 const CALLBACK = 'http://localhost:8080/cb';
+const run = promisify(execFile);
+
+/** Real curl: the response's status and body. */
+async function curl(...args: string[]) {
+  const { stdout } = await run('curl', ['-s', '-w', '\n%{http_code}', ...args]);
+  const end = stdout.lastIndexOf('\n');
+  return { status: Number(stdout.slice(end + 1)), body: stdout.slice(0, end) };
+}
 
 describe.runIf(chromiumAvailable())('the developer console in Chromium', { timeout: 180_000 }, () => {
   let gh: TestGatehouse;
@@ -28,10 +41,12 @@ describe.runIf(chromiumAvailable())('the developer console in Chromium', { timeo
     await gh?.close();
   });
 
-  async function check(page: Page, what: string) {
+  /** Axe at 1280 now, and at 375 later at `address` (a page a form answered is the POST's: give its own address). */
+  async function check(page: Page, what: string, address = page.url()) {
     await expectAccessible(page, `${what} at 1280`);
-    visited.push(page.url());
+    visited.push(address);
   }
+  const appAddress = async (page: Page) => new URL((await page.locator('form[action*="/apps/"]').first().getAttribute('action'))!, gh.url).href;
   const copied = (page: Page, label: string) => page.getByRole('button', { name: `Copy ${label}` }).click().then(() => page.evaluate(() => navigator.clipboard.readText()));
 
   it('takes a developer from the first run to a working app and its sign-in in the audit log', async () => {
@@ -83,9 +98,7 @@ describe.runIf(chromiumAvailable())('the developer console in Chromium', { timeo
     await page.getByLabel('Redirect URIs (one per line)').fill(CALLBACK);
     await page.getByRole('button', { name: 'Create the app' }).click();
     await page.getByRole('heading', { name: 'Shop site' }).waitFor();
-    await check(page, 'new app with its secret');
-    // The page the form answered is the POST's: remember the app's own address for the 375 px pass.
-    visited.push(new URL((await page.locator('form[action*="/apps/"]').first().getAttribute('action'))!, gh.url).href);
+    await check(page, 'new app with its secret', await appAddress(page));
     const clientId = await copied(page, 'Client id');
     const clientSecret = await copied(page, 'Client secret');
     expect(clientId).toMatch(/^app_/);
@@ -113,11 +126,72 @@ describe.runIf(chromiumAvailable())('the developer console in Chromium', { timeo
     await check(page, 'signing keys');
   });
 
+  it('makes an API key that works with curl until it is revoked on the same page', async () => {
+    const page = await context.newPage();
+    await page.goto(`${gh.url}/console`);
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await check(page, 'API keys');
+    await page.getByLabel('Name', { exact: true }).fill('ci');
+    await page.getByRole('checkbox', { name: 'realms:read', exact: true }).check();
+    await page.getByRole('button', { name: 'Create the key' }).click();
+    await page.getByText('Shown this once').waitFor();
+    await check(page, 'new API key', `${gh.url}/console/api-keys`);
+    const key = await copied(page, 'API key "ci"');
+    expect(key).toMatch(/^gh_pk_/);
+    const realms = () => curl('-H', `Authorization: Bearer ${key}`, `${gh.url}/api/v1/realms`);
+    const listed = await realms();
+    expect(listed.status).toBe(200);
+    expect((JSON.parse(listed.body) as { data: { name: string }[] }).data.map((r) => r.name)).toContain('browser-shop');
+
+    await page.getByRole('button', { name: 'Revoke ci' }).click();
+    await page.getByText('Key revoked: it no longer works.').waitFor();
+    await check(page, 'API key revoked');
+    expect((await realms()).status).toBe(401);
+    await page.close();
+  });
+
+  it('rotates a service app\'s secret: both work in the grace period, only the newest after a rotation with grace 0', async () => {
+    const page = await context.newPage();
+    await page.goto(`${gh.url}/console`);
+    await page.getByRole('link', { name: 'Browser Shop' }).click();
+    await page.getByRole('link', { name: 'Apps', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Shop worker');
+    await page.getByRole('radio', { name: 'service', exact: true }).check();
+    await page.getByRole('button', { name: 'Create the app' }).click();
+    await page.getByRole('heading', { name: 'Shop worker' }).waitFor();
+    const address = await appAddress(page);
+    await check(page, 'new service app', address);
+    const clientId = await copied(page, 'Client id');
+    const first = await copied(page, 'Client secret');
+    const token = (secret: string) => curl('-u', `${clientId}:${secret}`, '-d', 'grant_type=client_credentials', `${gh.url}/realms/browser-shop/token`);
+    const statuses = async (...secrets: string[]) => Promise.all(secrets.map(async (s) => (await token(s)).status));
+    expect(await statuses(first)).toEqual([200]);
+
+    const rotate = async (graceHours: string, notice: string) => {
+      await page.getByLabel('Hours the current secret keeps working').fill(graceHours);
+      await page.getByRole('button', { name: 'Make a new secret' }).click();
+      await page.getByText(notice).waitFor();
+      return copied(page, 'Client secret');
+    };
+    const second = await rotate('2', 'The old one keeps working until');
+    await check(page, 'secret rotated with a grace period', address);
+    expect(second).toMatch(/^ghs_/);
+    expect(second).not.toBe(first);
+    expect(await statuses(first, second)).toEqual([200, 200]);
+
+    const third = await rotate('0', 'The old one no longer works.');
+    await check(page, 'secret rotated with no grace', address);
+    expect(await statuses(first, second, third)).toEqual([401, 401, 200]);
+    expect(JSON.parse((await token(third)).body)).toHaveProperty('access_token');
+    await page.close();
+  });
+
   it('every console page is axe-clean and fits at 375 px', async () => {
     const narrow = await browser.newContext({ viewport: { width: 375, height: 800 }, storageState: await context.storageState() });
     const page = await narrow.newPage();
     // The first entry is the first-run page: it is the realm list by now (checked at 375 before).
-    for (const url of visited) {
+    for (const url of new Set(visited)) {
       await page.goto(url);
       await expectAccessible(page, `${new URL(url).pathname} at 375`);
     }
