@@ -4,7 +4,8 @@
 // console's audit log; then an API key made on the API keys page works with curl against
 // /api/v1 and gets 401 once revoked there; and a service app's secret rotated with a grace period
 // leaves both secrets getting tokens with curl, until a rotation with grace 0 stops the earlier
-// ones. Every console page is axe-clean and fits at 1280 and 375 px.
+// ones; a realm's APIs page registers an API and its API keys page makes a key for that realm
+// alone. Every console page is axe-clean and fits at 1280 and 375 px.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -184,6 +185,32 @@ describe.runIf(chromiumAvailable())('the developer console in Chromium', { timeo
     await check(page, 'secret rotated with no grace', address);
     expect(await statuses(first, second, third)).toEqual([401, 401, 200]);
     expect(JSON.parse((await token(third)).body)).toHaveProperty('access_token');
+    await page.close();
+  });
+
+  it('registers an API and makes a key for the realm alone on the realm\'s pages', async () => {
+    const page = await context.newPage();
+    await page.goto(`${gh.url}/console/realms/browser-shop`);
+    await page.getByRole('link', { name: 'APIs', exact: true }).click();
+    await page.getByRole('heading', { name: 'APIs', exact: true }).waitFor();
+    await check(page, 'APIs');
+    await page.getByLabel('Identifier').fill('https://orders.example.com');
+    await page.getByLabel('Name', { exact: true }).fill('Orders');
+    await page.getByLabel('Scopes (separated by spaces)').fill('orders:read');
+    await page.getByRole('button', { name: 'Register the API' }).click();
+    await page.getByText('API https://orders.example.com registered.').waitFor();
+    await check(page, 'API registered');
+
+    await page.getByRole('link', { name: 'API keys', exact: true }).last().click();
+    await page.getByText('they reach this realm only').waitFor();
+    await check(page, 'realm API keys');
+    await page.getByLabel('Name', { exact: true }).fill('shop-backend');
+    await page.getByRole('checkbox', { name: 'users:read' }).check();
+    await page.getByRole('button', { name: 'Create the key' }).click();
+    const key = await copied(page, 'API key "shop-backend"');
+    expect(key).toMatch(/^gh_rk_/);
+    await check(page, 'realm API key created', `${gh.url}/console/realms/browser-shop/api-keys`);
+    expect((await curl('-H', `Authorization: Bearer ${key}`, `${gh.url}/api/v1/realms/browser-shop/users`)).status).toBe(200);
     await page.close();
   });
 
