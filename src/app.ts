@@ -6,7 +6,7 @@
 // take most of the traffic (token requests): no other mount matches /realms/, so the order changes
 // no answer, only how many layers each token request walks past.
 import cookieParser from 'cookie-parser';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response, type Router } from 'express';
 import type { Config } from './config/config.js';
 import type { PrismaClient } from './db/types.js';
 import { createCsrf } from './http/csrf.js';
@@ -33,7 +33,6 @@ import { apiRoutes } from './api/api.routes.js';
 import { openapiRoutes } from './api/openapi/openapi.routes.js';
 import type { Services } from './services.js';
 import type { AuditWriter } from './modules/audit/audit-writer.js';
-import { demoRoutes } from './demo/demo.routes.js';
 import { DEMO_REALM, DEMO_USER } from './demo/demo.seed.js';
 import { canonicalHost } from './http/canonical-host.js';
 import { landingPage } from './http/landing.js';
@@ -104,7 +103,11 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.use('/api/v1', openapiRoutes({ baseUrl: config.baseUrl, views }));
   app.use('/api/v1', apiRoutes({ ...deps, pool, throttle }));
   app.use('/console', devConsole.router);
-  if (config.demo) app.use('/demo', cookieParser(), demoRoutes(deps));
+  if (config.demo) {
+    // The demo relying party (openid-client) loads on its first request, not at start-up.
+    let demo: Promise<Router> | undefined;
+    app.use('/demo', cookieParser(), async (req, res, next) => (await (demo ??= import('./demo/demo.routes.js').then((m) => m.demoRoutes(deps))))(req, res, next));
+  }
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 
   app.get(RFC8414_METADATA_PATH, resolveRealm(pool, views), rfc8414Metadata);

@@ -2,9 +2,9 @@
 // positionals and what it runs. Flags are parsed with node:util parseArgs; the database is
 // opened only once the flags are valid, so `--help` and usage errors never touch it.
 import { parseArgs } from 'node:util';
-import type { openRuntime } from '../server.js';
+export type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 
-export type Runtime = Awaited<ReturnType<typeof openRuntime>>;
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

@@ -8,9 +8,9 @@ import type { OpenRuntime, Runtime } from './command.js';
 export function runtimeOpener(source: Record<string, string | undefined> = process.env): { open: OpenRuntime; close(): Promise<void> } {
   let opened: Promise<Runtime> | undefined;
   return {
-    // Imported here, not above: the server pulls in Express and oidc-provider, which --help and
-    // usage errors have no use for.
-    open: (env = {}) => (opened ??= import('../server.js').then(({ openRuntime }) => openRuntime({ ...source, ...env }, createLogger('warn', pino.destination(2))))),
+    // Imported here, not above: --help and usage errors need no database. The runtime never loads
+    // the HTTP side (Express, oidc-provider).
+    open: (env = {}) => (opened ??= import('../runtime.js').then(({ openRuntime }) => openRuntime({ ...source, ...env }, createLogger('warn', pino.destination(2))))),
     async close() {
       // A failed open has already cleaned up after itself.
       const runtime = await opened?.catch(() => undefined);

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import { vendorUrl } from '../../http/static-assets.js';
 import type { Views } from '../../http/views.js';
-import { buildOpenApiDocument } from './document.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const REFERENCE_PATH = '/docs';
@@ -14,18 +13,22 @@ export const REFERENCE_PATH = '/docs';
 const packageVersion = () => String((JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0');
 
 export function openapiRoutes(deps: { baseUrl: string; views: Views }): Router {
-  // Built once per process, on first use: the document only changes with the code, and building
-  // it (~150 ms of CPU) would otherwise delay every start, every test server's included.
-  let built: { body: string; etag: string } | undefined;
-  const document = () => {
-    if (built) return built;
-    const body = JSON.stringify(buildOpenApiDocument({ baseUrl: deps.baseUrl, version: packageVersion() }));
-    return (built = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
-  };
+  // Built once per process, on first use, with its generator loaded then: the document only
+  // changes with the code, and building it (~150 ms of CPU) would otherwise delay every start,
+  // every test server's included.
+  let built: Promise<{ body: string; etag: string }> | undefined;
+  const document = () =>
+    (built ??= import('./document.js').then(({ buildOpenApiDocument }) => {
+      const body = JSON.stringify(buildOpenApiDocument({ baseUrl: deps.baseUrl, version: packageVersion() }));
+      return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }).catch((err: unknown) => {
+      built = undefined;
+      throw err;
+    }));
   const router = Router();
 
-  router.get(OPENAPI_PATH, (req, res) => {
-    const { body, etag } = document();
+  router.get(OPENAPI_PATH, async (req, res) => {
+    const { body, etag } = await document();
     // Cacheable by anyone for five minutes, then revalidated with the ETag (RFC 9111 §5.2.2.1, RFC 9110 §8.8.3).
     res.set({ 'Cache-Control': 'public, max-age=300', ETag: etag, 'Access-Control-Allow-Origin': '*' });
     if (req.fresh) return void res.status(304).end();

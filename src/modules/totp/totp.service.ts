@@ -3,13 +3,15 @@
 // time step is stored and only a later step passes (replay refusal, §5.2). The secret (160 bits,
 // RFC 4226 §4 R6) is sealed at rest, bound to its realm and user (a sealed value copied to
 // another row does not open). Enrollment: a pending secret, active after one correct code.
-import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 import { nodeCrypto } from './node-crypto.js';
 import { createSealer } from '../../security/encryption.js';
 import type { RealmScope } from '../../realms/realm-scope.js';
 
 const STEP_SECONDS = 30;
+// Loaded with the first enrollment or check, not at start-up (~0.1 s together).
+let otplib: Promise<typeof import('otplib')> | undefined;
+const loadOtplib = () => (otplib ??= import('otplib'));
+const loadQrCode = () => import('qrcode').then((m) => m.default);
 /** A 6-digit code, spaces allowed ("123 456" as some apps show it). */
 const normalize = (code: string) => code.replace(/\s+/g, '');
 const CODE = /^[0-9]{6}$/;
@@ -22,6 +24,7 @@ export function createTotpService(masterKey: Buffer) {
   async function stepOf(secret: string, code: string): Promise<number | null> {
     const token = normalize(code);
     if (!CODE.test(token)) return null;
+    const { verify } = await loadOtplib();
     const result = await verify({ secret, token, epochTolerance: STEP_SECONDS, crypto: nodeCrypto });
     return result.valid && 'timeStep' in result && typeof result.timeStep === 'number' ? result.timeStep : null;
   }
@@ -39,6 +42,7 @@ export function createTotpService(masterKey: Buffer) {
     async begin(scope: RealmScope, user: { id: string; email: string }) {
       const current = await scope.totp.find(user.id);
       if (current?.confirmedAt) return null;
+      const [{ generateSecret, generateURI }, QRCode] = await Promise.all([loadOtplib(), loadQrCode()]);
       let secret = current ? sealer.open(current.secret, bound(scope, user.id)) : '';
       if (!secret) {
         secret = generateSecret({ length: 20 });
