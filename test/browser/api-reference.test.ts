@@ -34,7 +34,8 @@ describe.runIf(chromiumAvailable())('API reference page in Chromium', { timeout:
         const csp = res!.headers()['content-security-policy'] ?? '';
         expect(csp).toMatch(/script-src 'self'(;|$)/);
         expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
-        await expect(page.getByRole('heading', { name: 'Gatehouse API reference', level: 1 }).isVisible()).resolves.toBe(true);
+        // Drawn by the page's script once the document has loaded (built on the first request for it).
+        await page.getByRole('heading', { name: 'Gatehouse API reference', level: 1 }).waitFor();
 
         // The document's operations, and one operation's answers with its stable problem codes.
         await page.getByText('Create a realm (platform keys only)').first().click();
