@@ -153,6 +153,8 @@ describe('Redis down and back, two instances', () => {
       const { access_token } = (await token.json()) as { access_token: string };
       const introspected = await post(gh === one ? two : one, '/token/introspection', { token: access_token }, basic(service.clientId, service.secret));
       expect(await introspected.json()).toMatchObject({ active: true, client_id: service.clientId });
+      // Once in each instance's log (CI on a loaded machine once read it before it was there).
+      expect(await poll(async () => logged(gh, REACHABLE).length > 0, 50, 100)).toBe(true);
       expect(logged(gh, REACHABLE)).toHaveLength(1);
       expect(logged(gh, UNREACHABLE)).toHaveLength(1);
     }
