@@ -1,6 +1,7 @@
 // Cold start with existing data: time from spawning the server to the first /healthz 200, for
-// `npm start` (compiled dist/, bin/start.js), the TypeScript sources through tsx (the old way),
-// and a bare oidc-provider app on Express as the baseline, alternated in one run.
+// `npm start` (bin/start.js: the bundle of dist/, see bin/launch.js), the compiled modules of
+// dist/ unbundled, the TypeScript sources through tsx (the old way), and a bare oidc-provider app
+// on Express as the baseline, alternated in one run.
 // Usage: npm run bench:cold-start [-- --rounds 5] [-- --database-url postgresql://...]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,7 +34,8 @@ interface Target {
 }
 
 const targets: Target[] = [
-  { name: 'npm start (dist, bin/start.js)', args: [join(ROOT, 'bin/start.js')] },
+  { name: 'npm start (bin/start.js, bundle)', args: [join(ROOT, 'bin/start.js')] },
+  { name: 'dist/ modules, unbundled', args: [join(ROOT, 'dist/main.js')] },
   { name: 'sources through tsx', args: ['--import', 'tsx', join(ROOT, 'src/main.ts')] },
   { name: 'bare oidc-provider + express', args: ['--input-type=module', '-e', BARE_APP] },
 ];
@@ -74,7 +76,7 @@ try {
   const times = new Map(targets.map((t) => [t.name, [] as number[]]));
   for (let r = 0; r < rounds; r++) for (const t of targets) times.get(t.name)!.push(await startOnce(t, env));
   console.log(`\ncold start to /healthz 200 with existing data (${rounds} rounds, alternated; ${databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL'})`);
-  const bare = median(times.get(targets[2]!.name)!);
+  const bare = median(times.get(targets.at(-1)!.name)!);
   for (const t of targets) {
     const xs = times.get(t.name)!;
     console.log(`${t.name.padEnd(34)} median ${median(xs).toFixed(0).padStart(5)} ms  min ${Math.min(...xs).toFixed(0).padStart(5)}  max ${Math.max(...xs).toFixed(0).padStart(5)}  vs bare ${(median(xs) / bare).toFixed(2)}x`);

@@ -3,4 +3,4 @@
 // fails an install: without a build, `npm start` runs the sources through tsx.
 import { build } from './launch.js';
 
-if (!build() && process.argv.includes('--strict')) process.exit(1);
+if (!(await build()) && process.argv.includes('--strict')) process.exit(1);

@@ -26,6 +26,9 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
   const modules = loadModules(config.migrateOnStart);
   // Awaited below; a failed database start must not leave this rejection unhandled meanwhile.
   modules.catch(() => undefined);
+  // While the embedded PostgreSQL starts, the main thread would wait: load the query compiler.
+  // Best effort: if it fails, the first query loads it (and reports what is wrong).
+  const preloaded = embedded ? modules.then(([{ preloadQueryCompiler }]) => preloadQueryCompiler()).catch(() => undefined) : undefined;
   try {
     let databaseUrl = config.databaseUrl;
     if (embedded) {
@@ -35,6 +38,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
       log.info('using the embedded PostgreSQL in %s (set DATABASE_URL to use your own)', join(config.dataDir, 'postgres'));
     }
     const [{ createPrisma }, { createMemoryStores, createRedisStores }, { createPasswordHasher }, { createServices }, migrations] = await modules;
+    await preloaded;
     if (migrations) {
       const { applied } = await migrations.applyMigrations(databaseUrl!, { log: (m) => log.debug(m) });
       if (applied.length) log.info({ applied }, 'applied database migrations');

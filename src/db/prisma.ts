@@ -63,3 +63,21 @@ export function createPrisma(databaseUrl: string, opts: { database?: Partial<Dat
       })()),
   };
 }
+
+/**
+ * Loads Prisma's query compiler (wasm: ~300 ms of CPU on a cold process) without a database, so
+ * a start can do it while it waits for one (runtime.ts: the embedded PostgreSQL starting). Prisma
+ * keeps one compiler per process and database kind, so the real client's first query then finds
+ * it loaded. The throwaway client's pool is never asked for a connection: no query runs.
+ */
+export async function preloadQueryCompiler(): Promise<void> {
+  const pool = new pg.Pool({ max: 1 });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  try {
+    await client.$connect();
+  } finally {
+    await client.$disconnect();
+    await pool.end();
+  }
+}
+

@@ -6,9 +6,9 @@ import express, { Router } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.js';
 
-export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+export const PUBLIC_DIR = join(PROJECT_ROOT, 'public');
 export const STATIC_PATH = '/static';
 
 const require = createRequire(import.meta.url);

@@ -5,9 +5,10 @@
 // for scripts (send's `scripts`), only script files from Gatehouse itself (src/http/static-assets.ts).
 import { Eta } from 'eta';
 import type { Response } from 'express';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../project-root.js';
 
-export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
+export const VIEWS_DIR = join(PROJECT_ROOT, 'views');
 
 // No form-action: Chromium applies it to the redirect after a form post, which must be free
 // to reach the client's registered redirect_uri.

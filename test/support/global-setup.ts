@@ -8,7 +8,7 @@ import { startTemporaryEmbeddedPostgres } from '../../src/db/embedded-postgres.j
 
 function buildDist() {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const script = `import('./bin/launch.js').then((l) => { if (!l.distIsFresh()) l.build(); })`;
+  const script = `import('./bin/launch.js').then((l) => l.distIsFresh() || l.build())`;
   spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' });
 }
 

@@ -3,14 +3,16 @@
 // no API key is asked for and the API's no-store rule does not apply.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Router } from 'express';
+import { PROJECT_ROOT } from '../../project-root.js';
 import { vendorUrl } from '../../http/static-assets.js';
 import type { Views } from '../../http/views.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const REFERENCE_PATH = '/docs';
 
-const packageVersion = () => String((JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0');
+const packageVersion = () => String((JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0');
 
 export function openapiRoutes(deps: { baseUrl: string; views: Views }): Router {
   // Built once per process, on first use, with its generator loaded then: the document only

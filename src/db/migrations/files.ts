@@ -1,10 +1,9 @@
 // Where schema.prisma and the migrations folder live, and reading them in the shapes the
 // schema engine takes (the same listing rules as the Prisma CLI: one folder per migration,
 // each with migration.sql, sorted by name, plus migration_lock.toml).
-import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../project-root.js';
 import type { MigrationList, SchemaContainer } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 export const LOCK_FILE = 'migration_lock.toml';
@@ -18,22 +17,8 @@ export interface MigrationFilesOptions {
   schemaPath?: string;
 }
 
-/**
- * The project root: the nearest ancestor of this module holding prisma/schema.prisma, so the
- * defaults work from any working directory (and from a compiled dist/ tree); else the cwd.
- */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'prisma', 'schema.prisma'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
-
 export function resolveMigrationFiles(opts: MigrationFilesOptions = {}): { migrationsDir: string; schemaPath: string } {
-  const root = projectRoot();
+  const root = PROJECT_ROOT;
   return {
     migrationsDir: resolve(opts.migrationsDir ?? join(root, 'prisma', 'migrations')),
     schemaPath: resolve(opts.schemaPath ?? join(root, 'prisma', 'schema.prisma')),
