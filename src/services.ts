@@ -29,6 +29,10 @@ import { createRememberBrowser } from './modules/mfa/remember-browser.js';
 import { createPasskeyChallenges } from './modules/passkeys/passkey-challenges.js';
 import { createPasskeysService } from './modules/passkeys/passkeys.service.js';
 import { createAuditQuery, type AuditFilter } from './modules/audit/audit-query.js';
+import { LRUCache } from 'lru-cache';
+
+/** Realms whose services stay built (see forRealm). */
+const REALM_SERVICES_CACHED = 1000;
 
 export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
@@ -41,6 +45,33 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const mailLimits = createMailLimits(stores, config.masterKey, config.mailLimits);
   const afterAnswer = createAfterAnswer(deps.logger);
   const auditQuery = createAuditQuery(prisma);
+  /** Everything that acts inside one realm, built from its record. */
+  function buildForRealm(realm: RealmRecord) {
+    const scope = createRealmScope(prisma, realm);
+    const sessions = createAccountSessions(stores.artifacts, realm.id, protector);
+    return {
+      scope,
+      apps: createAppsService(scope, events),
+      users: createUsersService(scope, passwords),
+      signingKeys: createSigningKeysService(scope, sealer, signingKeyPool.take),
+      apiResources: createApiResourcesService(scope, events),
+      /** Every session, grant and token of an account (sign out everywhere). */
+      sessions,
+      ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions, afterAnswer }),
+      /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
+      userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
+      /** A user's second factors (list, remove, reset). */
+      mfa: createMfaService(scope),
+      /** The realm's audit trail, newest first, filtered and paged (src/modules/audit/audit-query.ts). */
+      auditQuery: { list: (filter: AuditFilter) => auditQuery.list(realm.id, filter) },
+    };
+  }
+  // What forRealm builds holds no per-request state, only the realm and shared pieces; building
+  // it (a scope of repos, settings parsed, keys derived) costs about half a millisecond, which the
+  // realm's every request paid. So it is built once per realm and version: the key is what it is
+  // built from, so an updated realm (new settings, name or owner) gets new services at once.
+  // Bounded, for deployments with many realms; an evicted realm is rebuilt on its next request.
+  const built = new LRUCache<string, { from: string; services: ReturnType<typeof buildForRealm> }>({ max: REALM_SERVICES_CACHED });
   return {
     realms: createRealmsService({ prisma, sealer, events, artifacts: stores.artifacts, baseUrl: config.baseUrl, mailAvailable: canSendMail(config), keyPool: signingKeyPool }),
     /** Pre-generated signing key pairs (src/modules/signing-keys/key-pool.ts). */
@@ -64,24 +95,12 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     apiKeys: createApiKeysService(prisma),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {
-      const scope = createRealmScope(prisma, realm);
-      const sessions = createAccountSessions(stores.artifacts, realm.id, protector);
-      return {
-        scope,
-        apps: createAppsService(scope, events),
-        users: createUsersService(scope, passwords),
-        signingKeys: createSigningKeysService(scope, sealer, signingKeyPool.take),
-        apiResources: createApiResourcesService(scope, events),
-        /** Every session, grant and token of an account (sign out everywhere). */
-        sessions,
-        ...createAccountServices({ scope, config, mailOutbox, mailLimits, userTokens, passwords, sessions, afterAnswer }),
-        /** An administrator's changes to users: update, delete, set password, sign out everywhere. */
-        userAdmin: createUserAdminService(scope, { passwords, userTokens, sessions, masterKey: config.masterKey }),
-        /** A user's second factors (list, remove, reset). */
-        mfa: createMfaService(scope),
-        /** The realm's audit trail, newest first, filtered and paged (src/modules/audit/audit-query.ts). */
-        auditQuery: { list: (filter: AuditFilter) => auditQuery.list(realm.id, filter) },
-      };
+      const from = JSON.stringify([realm.name, realm.displayName, realm.ownerId, realm.settings]);
+      const cached = built.get(realm.id);
+      if (cached?.from === from) return cached.services;
+      const services = buildForRealm(realm);
+      built.set(realm.id, { from, services });
+      return services;
     },
   };
 }
