@@ -1,5 +1,8 @@
 // What the benchmarks share: the client_credentials request they send, and a whole Gatehouse
-// (the one the tests start) with its token limits out of the way, to send it to.
+// (the one the tests start) with its token limits out of the way, to send it to; the limit
+// argon2id sets for password sign-ins; order statistics.
+import argon2 from 'argon2';
+import { performance } from 'node:perf_hooks';
 import { buildApp, buildRealm } from '../test/support/builders.js';
 import { startTestGatehouse } from '../test/support/gatehouse.js';
 
@@ -23,3 +26,25 @@ export async function measureGatehouse<T>(logLevel: string, measure: (url: strin
     await gh.close();
   }
 }
+
+/** The login limits of a Gatehouse for sign-in benches: no throttle or lockout refuses the load. */
+export const SIGN_IN_LIMITS_OFF = { RATE_LIMIT_LOGIN_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000000', LOCKOUT_FAILURES: '100000000' };
+
+/** argon2id verifies done in `seconds` with `connections` in flight, at `params` (a Gatehouse's config.argon2). */
+export async function argon2Verifies(params: { memoryCost: number; timeCost: number; parallelism: number }, seconds: number, connections: number) {
+  const password = 'correct horse battery staple';
+  const hash = await argon2.hash(password, { type: argon2.argon2id, ...params });
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < until) {
+      await argon2.verify(hash, password);
+      done++;
+    }
+  }));
+  return done;
+}
+
+/** The q-quantile (0.5: median) of `xs`, 0 for none. */
+export const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
+export const median = (xs: number[]) => quantile(xs, 0.5);
