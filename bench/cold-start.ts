@@ -2,7 +2,7 @@
 // `npm start` (bin/start.js: the bundle of dist/, see bin/launch.js), the compiled modules of
 // dist/ unbundled, the TypeScript sources through tsx (the old way), and a bare oidc-provider app
 // on Express as the baseline, alternated in one run. Issue 11 sets no number for it: the row
-// for the runner (run.ts) reports npm start against the bare app, with no target to meet.
+// for the runner (run.ts) reports npm start against the bare app and issue 11's target (TARGET_MS).
 // Usage: npm run bench:cold-start [-- --rounds 5] [-- --database-url postgresql://...]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,8 @@ import { isMain, printRows, type BenchRow } from './report.js';
 import { median } from './support.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Issue 11: with existing data, /healthz answers 200 within this long of the spawn. */
+const TARGET_MS = 1500;
 
 const BARE_APP = `
 import express from 'express';
@@ -82,7 +84,7 @@ export async function benchColdStart({ rounds = 5, databaseUrl = undefined as st
       console.log(`${t.name.padEnd(34)} median ${median(xs).toFixed(0).padStart(5)} ms  min ${Math.min(...xs).toFixed(0).padStart(5)}  max ${Math.max(...xs).toFixed(0).padStart(5)}  vs bare ${(median(xs) / bare).toFixed(2)}x`);
     }
     const ours = median(times.get(targets[0]!.name)!);
-    return [{ name: 'cold start to /healthz (npm start)', gatehouse: `${ours.toFixed(0)} ms`, baseline: `bare oidc-provider + express ${bare.toFixed(0)} ms`, ratio: ours / bare, target: 'none set (reported)', met: true }];
+    return [{ name: 'cold start to /healthz (npm start)', gatehouse: `${ours.toFixed(0)} ms`, baseline: `bare oidc-provider + express ${bare.toFixed(0)} ms`, ratio: ours / bare, target: `< ${TARGET_MS} ms`, met: ours < TARGET_MS }];
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
