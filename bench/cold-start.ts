@@ -1,8 +1,8 @@
 // Cold start with existing data: time from spawning the server to the first /healthz 200, for
 // `npm start` (bin/start.js: the bundle of dist/, see bin/launch.js), the compiled modules of
 // dist/ unbundled, the TypeScript sources through tsx (the old way), and a bare oidc-provider app
-// on Express as the baseline, alternated in one run. Issue 11 sets no number for it: the row
-// for the runner (run.ts) reports npm start against the bare app and issue 11's target (TARGET_MS).
+// on Express as the baseline, alternated in one run. The runner's row (run.ts) reports npm start
+// against the bare app and issue 11's target (TARGET_MS).
 // Usage: npm run bench:cold-start [-- --rounds 5] [-- --database-url postgresql://...]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
