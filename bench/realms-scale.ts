@@ -52,6 +52,17 @@ async function run(gh: TestGatehouse, paths: string[], clientId: string, secret:
   return { rps: Math.round(result['2xx'] / seconds), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
 
+/** One token request for every realm, each in turn: after it, every realm's provider has been built once. */
+async function visitEach(gh: TestGatehouse, paths: string[], clientId: string, secret: string, connections: number) {
+  let next = 0;
+  const result = await autocannon({
+    ...tokenRequest(`${gh.url}${paths[0]}`, clientId, secret, connections),
+    amount: paths.length,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+  });
+  return result.non2xx + result.errors;
+}
+
 /** `smoke`: 50 realms, 2 s per phase and short warm-ups, to check the answers. */
 export async function benchRealmsScale({ realms = 10_000, seconds = 15, connections = 16, env = {} as Record<string, string>, smoke = false } = {}): Promise<BenchRow[]> {
   if (smoke) [realms, seconds] = [50, 2];
@@ -69,9 +80,15 @@ export async function benchRealmsScale({ realms = 10_000, seconds = 15, connecti
     ];
     const results: Array<Awaited<ReturnType<typeof run>>> = [];
     for (const [label, paths] of phases) {
-      // Warm-up: JIT, and for many realms one pass over (most of) them so the pool is in steady state.
-      const warmUp = smoke ? 1 : paths.length > 1 ? Math.max(5, Math.ceil(paths.length / 800)) : 3;
-      await run(gh, paths, app.clientId, clientSecret!, warmUp, connections);
+      // Warm-up: for many realms a pass over every one (the pool's steady state: each realm's
+      // provider built once, kept if the pool has room), then random traffic for the JIT.
+      if (paths.length > 1) {
+        const started = performance.now();
+        const failed = await visitEach(gh, paths, app.clientId, clientSecret!, connections);
+        if (failed) throw new Error(`realms-scale, ${label}: ${failed} answers of the warm-up pass were not 2xx (or failed)`);
+        console.log(`warm-up: a token from each of ${paths.length} realms in ${((performance.now() - started) / 1000).toFixed(1)} s; providers cached ${gh.pool.size()}; ${memory()}`);
+      }
+      await run(gh, paths, app.clientId, clientSecret!, smoke ? 1 : 3, connections);
       const before = gh.pool.size();
       const r = await run(gh, paths, app.clientId, clientSecret!, seconds, connections);
       if (r.errors) throw new Error(`realms-scale, ${label}: ${r.errors} answers were not 2xx (or failed)`);

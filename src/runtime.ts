@@ -30,20 +30,20 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
   // Best effort: if it fails, the first query loads it (and reports what is wrong).
   const preloaded = embedded ? modules.then(([{ preloadQueryCompiler }]) => preloadQueryCompiler()).catch(() => undefined) : undefined;
   try {
-    let databaseUrl = config.databaseUrl;
+    let databaseUrl: string;
     if (embedded) {
       const started = await embedded;
       cleanups.unshift(() => started.stop());
       databaseUrl = started.url;
       log.info('using the embedded PostgreSQL in %s (set DATABASE_URL to use your own)', join(config.dataDir, 'postgres'));
-    }
+    } else databaseUrl = config.databaseUrl!;
     const [{ createPrisma }, { createMemoryStores, createRedisStores }, { createPasswordHasher }, { createServices }, migrations] = await modules;
     await preloaded;
     if (migrations) {
-      const { applied } = await migrations.applyMigrations(databaseUrl!, { log: (m) => log.debug(m) });
+      const { applied } = await migrations.applyMigrations(databaseUrl, { log: (m) => log.debug(m) });
       if (applied.length) log.info({ applied }, 'applied database migrations');
     }
-    const db = createPrisma(databaseUrl!, { database: config.database, onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
+    const db = createPrisma(databaseUrl, { database: config.database, onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
     cleanups.unshift(() => db.close());
     const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log, artifacts: config.artifacts }) : createMemoryStores({ logger: log, artifacts: config.artifacts });
     cleanups.unshift(() => stores.close());
@@ -53,10 +53,9 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     const close = async () => {
       for (const c of cleanups) await c().catch((err: unknown) => log.error({ err }, 'error during shutdown'));
     };
-    return { config, logger: log, prisma: db.prisma, stores, passwords, services, databaseUrl: databaseUrl!, close };
+    return { config, logger: log, prisma: db.prisma, stores, passwords, services, databaseUrl, close };
   } catch (err) {
-    // The embedded PostgreSQL may have started before a later step failed.
-    if (embedded && !cleanups.length) await embedded.then((s) => s.stop(), () => undefined);
+    // What was opened before the failing step (the embedded PostgreSQL among it) is closed again.
     for (const c of cleanups) await c().catch(() => undefined);
     throw err;
   }
