@@ -62,7 +62,7 @@ export const envSchema = z.object({
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
   /** Optional cap on built providers by count; the memory bound below applies either way. */
   PROVIDER_CACHE_SIZE: z.coerce.number().int().min(1).optional(),
-  /** Memory for built providers (~340 KiB each once used), in MiB; default: a quarter of the V8 heap limit. */
+  /** Memory for built providers (~90 KiB each once used), in MiB; default: a quarter of the V8 heap limit. */
   PROVIDER_CACHE_MB: z.coerce.number().int().min(8).optional(),
   /** Bound on the cached rows realms' providers are built from (apps, APIs, keys), in MiB. */
   REALM_CACHE_MB: z.coerce.number().int().min(1).default(64),

@@ -4,9 +4,9 @@
 // build, but never one that started before the latest change: that build may lack what changed
 // (a just-created app would be an unknown client).
 //
-// Scale (10,000 realms and more): a provider that has served keeps ~340 KiB of heap, so the pool
-// holds as many as `maxBytes` allows (PROVIDER_CACHE_MB; 10,000 realms need ~3.3 GiB, more than
-// the default quarter of the heap), and what one is built from (the realm row, its apps, APIs and unsealed
+// Scale (10,000 realms and more): a provider that has served keeps ~90 KiB of heap, so the pool
+// holds as many as `maxBytes` allows (PROVIDER_CACHE_MB; the default quarter of a 4 GiB heap holds
+// ~10,000), and what one is built from (the realm row, its apps, APIs and unsealed
 // keys: a few KiB) is cached apart, bounded by `inputsMaxBytes`. A provider evicted for room is
 // then rebuilt from memory without a database round trip; a change evicts both.
 import { LRUCache } from 'lru-cache';
@@ -101,13 +101,13 @@ export function createProviderPool<I = undefined>(opts: {
 }
 
 /**
- * Heap a provider keeps once it has served, measured: ~334 KiB for a realm with one app (heap
- * used after a token from each of 10,000 realms and a collection, bench/realms-scale.ts; a
- * provider only built, before its first request, keeps ~76 KiB: oidc-provider fills most of it
- * on first use). Each further client adds its metadata. Too low a figure here is no bound at
- * all: at 80 KiB, the default budget let 10,000 realms fill 3.4 GiB of a 4 GiB heap.
+ * Heap a provider keeps once it has served, measured: ~88 KiB for a realm with one app (heap used,
+ * after a collection, with a token from each of 2,000 realms and every provider kept, less the
+ * same with 23 kept; bench/realms-scale.ts --expose-gc). Each further client adds its metadata.
+ * Too low a figure here is no bound at all; an earlier 340 KiB counted the memory store's
+ * preallocated per-realm lists (src/stores/memory-artifact-store.ts), not the provider.
  */
-export const PROVIDER_BASE_BYTES = 340 * 1024;
+export const PROVIDER_BASE_BYTES = 96 * 1024;
 const PER_CLIENT_BYTES = 2 * 1024;
 function providerBytes(entry: RealmProvider): number {
   return PROVIDER_BASE_BYTES + PER_CLIENT_BYTES * (entry.clientCount ?? 0);

@@ -51,13 +51,10 @@ export interface MemoryArtifactStore extends ArtifactStore {
 
 export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT_MEMORY_ARTIFACT_LIMITS): MemoryArtifactStore {
   const realms = new Map<string, Record<ArtifactClass, LRUCache<string, Entry>>>();
-  const newCache = (cls: ArtifactClass) =>
-    new LRUCache<string, Entry>({
-      maxSize: limits.bytesPerRealm[cls],
-      sizeCalculation: sizeOf,
-      ...(cls === 'pending' ? { max: limits.pendingPerRealm } : {}),
-      ttlAutopurge: false,
-    });
+  // No `max` (lru-cache's count bound): with one, each cache allocates its lists for `max`
+  // entries up front, ~390 KiB for the pending default of 10,000, in every realm that ever had a
+  // request, whatever it holds (10,000 realms: ~4 GiB). The pending count is bounded in `set`.
+  const newCache = (cls: ArtifactClass) => new LRUCache<string, Entry>({ maxSize: limits.bytesPerRealm[cls], sizeCalculation: sizeOf, ttlAutopurge: false });
   const cachesOf = (realmId: string) => {
     let caches = realms.get(realmId);
     if (!caches) {
@@ -101,7 +98,10 @@ export function createMemoryArtifactStore(limits: MemoryArtifactLimits = DEFAULT
 
   return {
     async set(key, artifact, ttl) {
-      cacheFor(key).set(key, { artifact: { ...artifact } }, opts(ttl));
+      const cache = cacheFor(key);
+      // The pending count's backstop for requests that raced past admitPending: the least recently used goes.
+      if (classOfKey(key) === 'pending' && !cache.has(key)) while (cache.size >= limits.pendingPerRealm) cache.pop();
+      cache.set(key, { artifact: { ...artifact } }, opts(ttl));
     },
     async get(key) {
       const artifact = cacheFor(key).get(key)?.artifact;

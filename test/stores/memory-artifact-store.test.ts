@@ -81,6 +81,21 @@ describe('memory artifact store budgets', () => {
     expect(await store.admitPending(full)).toEqual({ ok: true });
   });
 
+  it('keeps at most its bound of pending artifacts when writes race past the check: the least recently used goes', async () => {
+    const store = createMemoryArtifactStore(memoryLimits(1, 10));
+    const realmId = randomUUID();
+    const pars = createAdapterFactory(store, realmId, protector)('PushedAuthorizationRequest');
+    for (let i = 0; i < 12; i++) await pars.upsert(`p${i}`, { jti: `p${i}`, kind: 'PushedAuthorizationRequest' }, 30);
+
+    expect(await pars.find('p0')).toBeUndefined();
+    expect(await pars.find('p1')).toBeUndefined();
+    expect(await pars.find('p2')).toMatchObject({ jti: 'p2' });
+    expect(await pars.find('p11')).toMatchObject({ jti: 'p11' });
+    // Writing one it holds again is no new entry: nothing else goes.
+    await pars.upsert('p11', { jti: 'p11', kind: 'PushedAuthorizationRequest' }, 30);
+    expect(await pars.find('p2')).toMatchObject({ jti: 'p2' });
+  });
+
   it('counts pending artifacts by bytes as well as by number', async () => {
     // 1 MiB per realm: 12% for pending requests, ~125 KiB.
     const store = createMemoryArtifactStore(memoryLimits(1, 10_000));
