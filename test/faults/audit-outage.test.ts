@@ -2,11 +2,16 @@
 // realm's provider is built and its tokens live in the artifact store): every token granted has
 // exactly one token.granted audit row once the database is back, and /readyz shows the backlog
 // meanwhile. Before the spool, a 5 s outage dropped thousands of events.
+//
+// On memory stores even in the PostgreSQL + Redis run: the subject is PostgreSQL, and the shared
+// Redis, busy with the suite's token floods on a 2-core box, can miss its 500 ms command timeout
+// and answer a token 503 for a reason this test is not about (CI, 2026-12-03: two 503s). Tokens
+// through Redis while a dependency fails are test/faults/redis-outage.test.ts's.
 import { expect, it } from 'vitest';
 import { buildApp, buildRealm } from '../support/builders.js';
 import { useGatehouseOnFaultyPostgres } from './pg-server.js';
 
-const faulty = useGatehouseOnFaultyPostgres({ RATE_LIMIT_TOKEN_PER_CLIENT: '100000000', RATE_LIMIT_TOKEN_PER_IP: '100000000' });
+const faulty = useGatehouseOnFaultyPostgres({ REDIS_URL: '', RATE_LIMIT_TOKEN_PER_CLIENT: '100000000', RATE_LIMIT_TOKEN_PER_IP: '100000000' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('records every token granted across a hang and a restart of PostgreSQL, once each', async () => {
@@ -51,7 +56,8 @@ it('records every token granted across a hang and a restart of PostgreSQL, once 
   await load;
   await gh.auditWriter.flush();
 
-  expect(failed).toEqual([]);
+  // The warnings say which dependency a refused token met.
+  expect(failed, gh.logLines.filter((l) => /"level":(40|50)/.test(l)).slice(0, 5).join('')).toEqual([]);
   expect(duringHang).toBeGreaterThan(0);
   expect(backlogDuringHang.audit.events).toBeGreaterThan(0);
   expect(backlogWhileDown.audit).toMatchObject({ events: expect.any(Number), spoolBytes: expect.any(Number) });
