@@ -23,7 +23,6 @@ export interface TestGatehouse extends Gatehouse {
  */
 export async function startTestGatehouse(env: Record<string, string> = {}, opts: { shareWith?: TestGatehouse; shutdownGraceMs?: number } = {}): Promise<TestGatehouse> {
   const db = opts.shareWith ? { url: opts.shareWith.databaseUrl, drop: async () => undefined } : await createTestDatabase();
-  const port = await findFreePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   const logLines: string[] = [];
   const sink = new Writable({
@@ -32,7 +31,7 @@ export async function startTestGatehouse(env: Record<string, string> = {}, opts:
       done();
     },
   });
-  const config = {
+  const configFor = (port: number) => ({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -47,8 +46,20 @@ export async function startTestGatehouse(env: Record<string, string> = {}, opts:
     RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
     RATE_LIMIT_TOKEN_PER_IP: '10000',
     ...env,
-  };
-  const gatehouse = await startGatehouse(config, { logger: createLogger(config.LOG_LEVEL, sink), shutdownGraceMs: opts.shutdownGraceMs });
+  });
+  // A port found free can be taken by another test process before we listen (CI, 2026-12-03:
+  // EADDRINUSE): then another port.
+  let config;
+  let gatehouse;
+  for (let attempt = 1; ; attempt++) {
+    config = configFor(await findFreePort());
+    try {
+      gatehouse = await startGatehouse(config, { logger: createLogger(config.LOG_LEVEL, sink), shutdownGraceMs: opts.shutdownGraceMs });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw err;
+    }
+  }
   const closeServer = gatehouse.close.bind(gatehouse);
   return Object.assign(gatehouse, {
     logLines,
