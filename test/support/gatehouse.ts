@@ -49,15 +49,16 @@ export async function startTestGatehouse(env: Record<string, string> = {}, opts:
   });
   // A port found free can be taken by another test process before we listen (CI, 2026-12-03:
   // EADDRINUSE): then another port.
-  let config;
-  let gatehouse;
-  for (let attempt = 1; ; attempt++) {
-    config = configFor(await findFreePort());
+  let gatehouse: Gatehouse | undefined;
+  for (let attempt = 1; !gatehouse; attempt++) {
+    const config = configFor(await findFreePort());
     try {
       gatehouse = await startGatehouse(config, { logger: createLogger(config.LOG_LEVEL, sink), shutdownGraceMs: opts.shutdownGraceMs });
-      break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw err;
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 3) continue;
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+      throw err;
     }
   }
   const closeServer = gatehouse.close.bind(gatehouse);
