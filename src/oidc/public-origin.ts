@@ -10,12 +10,27 @@
 // connection's question; the client address stays Express's req.ip (provider-events.ts).
 import type Provider from 'oidc-provider';
 
+/** Koa's request, response and context prototypes of the first provider on each public origin. */
+const SHARED = new Map<string, Pick<Provider, 'context' | 'request' | 'response'>>();
+
 /**
  * Pins them on the provider's Koa request prototype (an oidc-provider 9 Provider is the Koa app;
  * each ctx.request is made from provider.request), once: the same shadowing as setting them on
  * every ctx.request, without giving every request object properties of its own.
+ *
+ * Every provider on the same origin then shares one set of Koa prototypes (context, request,
+ * response): Koa gives each app its own (Object.create in its constructor) and neither Koa nor
+ * oidc-provider puts anything app-specific on them (ctx.app is set per context). V8 gives objects
+ * made from different prototypes different hidden classes, so with a prototype per realm every
+ * property access in Koa and oidc-provider saw thousands of shapes once thousands of realms were
+ * served (megamorphic inline caches: the 10,000-realm benchmark's main cost).
  */
 export function pinPublicOrigin(provider: Provider, baseUrl: string) {
+  const shared = SHARED.get(baseUrl);
+  if (shared) {
+    Object.assign(provider, shared);
+    return;
+  }
   const { origin, host, hostname } = new URL(baseUrl);
   /** The request's path and query on the public origin (an absolute-form target keeps only those). */
   const publicUrl = (originalUrl: string) => new URL(originalUrl.replace(/^https?:\/\/[^/]*/i, ''), origin);
@@ -27,4 +42,5 @@ export function pinPublicOrigin(provider: Provider, baseUrl: string) {
     href: { configurable: true, get(this: { originalUrl: string }) { return publicUrl(this.originalUrl).href; } },
     URL: { configurable: true, get(this: { originalUrl: string }) { return publicUrl(this.originalUrl); } },
   });
+  SHARED.set(baseUrl, { context: provider.context, request: provider.request, response: provider.response });
 }

@@ -45,6 +45,19 @@ describe('discovery and JWKS', () => {
     expect(doc.token_endpoint).toBe(`${realm.issuer}/token`);
   });
 
+  it('another realm publishes its own issuer on BASE_URL too (its provider shares the first provider\'s Koa prototypes)', async () => {
+    expect((await rawGet(`${realm.issuer}/.well-known/openid-configuration`, FORGED)).status).toBe(200); // the first provider is built
+    const other = await setUpRealm(gh());
+    const forged = await rawGet(`${other.issuer}/.well-known/openid-configuration`, FORGED);
+    expect(forged.status).toBe(200);
+    expect(forged.body).not.toContain('evil.example');
+    const doc = JSON.parse(forged.body) as Record<string, string>;
+    expect({ issuer: doc.issuer, token: doc.token_endpoint, jwks: doc.jwks_uri }).toEqual({
+      issuer: other.issuer, token: `${other.issuer}/token`, jwks: `${gh().config.baseUrl}/realms/${other.realm.name}/jwks`,
+    });
+    expect(other.issuer).not.toBe(realm.issuer);
+  });
+
   it('may be cached for a short while by anyone (Cache-Control: public, max-age in minutes)', async () => {
     for (const path of ['/.well-known/openid-configuration', '/jwks']) {
       const res = await rawGet(`${realm.issuer}${path}`, FORGED);
