@@ -30,19 +30,37 @@ export async function measureGatehouse<T>(logLevel: string, measure: (url: strin
 /** The login limits of a Gatehouse for sign-in benches: no throttle or lockout refuses the load. */
 export const SIGN_IN_LIMITS_OFF = { RATE_LIMIT_LOGIN_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000000', LOCKOUT_FAILURES: '100000000' };
 
-/** argon2id verifies done in `seconds` with `connections` in flight, at `params` (a Gatehouse's config.argon2). */
-export async function argon2Verifies(params: { memoryCost: number; timeCost: number; parallelism: number }, seconds: number, connections: number) {
+/** argon2id verifies done in `seconds` with `connections` in flight, at `params` (a Gatehouse's config.argon2), and the process's CPU time (all threads) they took. */
+export async function argon2Run(params: { memoryCost: number; timeCost: number; parallelism: number }, seconds: number, connections: number) {
   const password = 'correct horse battery staple';
   const hash = await argon2.hash(password, { type: argon2.argon2id, ...params });
   const until = performance.now() + seconds * 1000;
   let done = 0;
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < until) {
       await argon2.verify(hash, password);
       done++;
     }
   }));
-  return done;
+  return { done, cpuMs: cpuMs(cpu) };
+}
+
+/** Milliseconds of CPU time (user + system, every thread of the process) since `since`. */
+export const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+/**
+ * What a sign-in costs outside argon2id: the process's CPU per sign-in in the run less the CPU
+ * per verify of the argon2id baseline. The load generator runs in the same process, so its
+ * share (fetch, cookies, HTML) is in the figure too.
+ */
+export function cpuOutsideArgon2(run: { cpuMs: number; count: number }, baseline: Array<{ cpuMs: number; done: number }>) {
+  const perVerify = baseline.reduce((a, b) => a + b.cpuMs, 0) / baseline.reduce((a, b) => a + b.done, 0);
+  const perSignIn = run.cpuMs / run.count;
+  return `CPU per sign-in ${perSignIn.toFixed(1)} ms (all threads), argon2id verify ${perVerify.toFixed(1)} ms, the rest ${(perSignIn - perVerify).toFixed(1)} ms (Gatehouse and the in-process load generator)`;
 }
 
 /** The q-quantile (0.5: median) of `xs`, 0 for none. */
