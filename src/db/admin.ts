@@ -15,21 +15,30 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** One statement on a short-lived connection (CREATE/DROP DATABASE can't run in a transaction). */
-async function runOnce(url: string, sql: string): Promise<void> {
+/** Statements on a short-lived connection (CREATE/DROP DATABASE can't run in a transaction). */
+async function onConnection<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
-/** Creates `name` on the server `url` points to; with `ifMissing`, an existing one is fine. */
+const runOnce = (url: string, sql: string) => onConnection(url, async (client) => void (await client.query(sql)));
+
+/**
+ * Creates `name` on the server `url` points to; with `ifMissing`, an existing one is fine. It is
+ * looked for first, so the usual case (the embedded server's database, at every start) leaves no
+ * "already exists" ERROR in the server's log; a create that races another still counts as done.
+ */
 export async function createDatabase(url: string, name: string, opts: { ifMissing?: boolean } = {}): Promise<void> {
-  await runOnce(url, `CREATE DATABASE ${quoteIdentifier(name)}`).catch((error: unknown) => {
-    if (!(opts.ifMissing && error instanceof pg.DatabaseError && error.code === DUPLICATE_DATABASE)) throw error;
+  await onConnection(url, async (client) => {
+    if (opts.ifMissing && (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount) return;
+    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`).catch((error: unknown) => {
+      if (!(opts.ifMissing && error instanceof pg.DatabaseError && error.code === DUPLICATE_DATABASE)) throw error;
+    });
   });
 }
 

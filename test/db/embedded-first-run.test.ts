@@ -74,9 +74,13 @@ describe('embedded PostgreSQL under mode-700 folders', () => {
     } finally {
       await first.stop();
     }
-    const second = await startEmbeddedPostgres({ dataDir, nativeDir, privateRoots: [root] });
+    const serverLog: string[] = [];
+    const second = await startEmbeddedPostgres({ dataDir, nativeDir, privateRoots: [root], log: (m) => serverLog.push(m) });
     try {
       expect(await query(second.url, 'SELECT v FROM kept')).toEqual([{ v: 'first run' }]);
+      // The database is there already: looked for, not created again (no ERROR in the server's log).
+      expect(serverLog.join('\n')).toContain('ready to accept connections');
+      expect(serverLog.join('\n')).not.toMatch(/ERROR/);
     } finally {
       await second.stop();
     }
