@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import { buildRealm, unique } from '../support/builders.js';
 import { createRealmScope } from '../../src/realms/realm-scope.js';
+import type { Prisma } from '../../src/generated/prisma/client.js';
 import { useGatehouse } from '../support/gatehouse.js';
 import { enqueueMail, sampleLink, waitForStatus } from './support.js';
 
@@ -46,12 +47,22 @@ it('lists a delivered mail at /dev/mail and shows it with its link clickable and
   expect(bodyHtml).toContain('Hello &lt;b&gt;x&lt;/b&gt;,');
 });
 
+/**
+ * Queues a message and alters its row in the same transaction: the mail worker never sees it
+ * unaltered (altered after the commit, it could already be delivered: a flake seen in CI).
+ */
+const enqueueAltered = (realm: Awaited<ReturnType<typeof buildRealm>>, to: string, alter: (row: { id: string; sealedData: string | null }) => Prisma.MailMessageUpdateInput) =>
+  gh().prisma.$transaction(async (tx) => {
+    const queued = await gh().services.mailOutbox.enqueue(createRealmScope(tx, realm, true), { to, template: 'password-changed', data: { name: null } });
+    await tx.mailMessage.update({ where: { id: queued }, data: alter(await tx.mailMessage.findUniqueOrThrow({ where: { id: queued } })) });
+    return queued;
+  });
+
 it('lists a message not delivered yet, and answers 404 for unknown or malformed ids', async () => {
   const realm = await buildRealm(gh());
   const to = `${unique('waiting')}@example.com`;
   // Held back: its next attempt is in an hour.
-  const id = await enqueueMail(gh(), realm, { to, template: 'password-changed', data: { name: null } });
-  await gh().prisma.mailMessage.updateMany({ where: { id, status: 'queued' }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+  const id = await enqueueAltered(realm, to, () => ({ nextAttemptAt: new Date(Date.now() + 3_600_000) }));
   const listHtml = await (await fetch(`${gh().url}/dev/mail`)).text();
   expect(listHtml).toContain(to);
   expect(listHtml).not.toContain(`href="/dev/mail/${id}"`);
@@ -64,12 +75,9 @@ it('lists a message not delivered yet, and answers 404 for unknown or malformed 
 it('fails a message whose sealed data cannot be opened at once, without retrying it', async () => {
   const realm = await buildRealm(gh());
   // Sealed under another key (or tampered with): queued and altered in one transaction.
-  const id = await gh().prisma.$transaction(async (tx) => {
-    const queued = await gh().services.mailOutbox.enqueue(createRealmScope(tx, realm, true), { to: `${unique('lost')}@example.com`, template: 'password-changed', data: { name: null } });
-    const row = await tx.mailMessage.findUniqueOrThrow({ where: { id: queued } });
+  const id = await enqueueAltered(realm, `${unique('lost')}@example.com`, (row) => {
     const [version, iv, , body] = row.sealedData!.split('.');
-    await tx.mailMessage.update({ where: { id: queued }, data: { sealedData: [version, iv, Buffer.alloc(16).toString('base64url'), body].join('.') } });
-    return queued;
+    return { sealedData: [version, iv, Buffer.alloc(16).toString('base64url'), body].join('.') };
   });
   expect(await waitForStatus(gh(), id, 'failed')).toMatchObject({ attempts: 1, sealedData: null, lastError: expect.stringContaining('cannot be opened') });
 });
