@@ -46,15 +46,14 @@ export async function startGatehouse(source: Record<string, string | undefined>,
   web.catch(() => undefined); // awaited below, once the runtime is open
   const runtime = await opening;
   const { config, logger, prisma, stores, services, passwords } = runtime;
-  let auditWriter: AuditWriter | undefined;
+  let openedAuditWriter: AuditWriter | undefined; // closed again if the start fails after opening it
   try {
     await services.realms.ensureAdminRealm();
     if (config.demo) await (await import('./demo/demo.seed.js')).seedDemo({ config, services, logger });
     const [{ createApp }, { createAppServer }, { createViews }, { openAuditWriter }, { startMailWorker }, { createGracefulClose }] = await web;
     const views = createViews(config.env === 'production');
-    auditWriter = await openAuditWriter(prisma, logger, { spoolDir: config.auditSpoolDir });
-    const writer = auditWriter;
-    const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter: writer });
+    const auditWriter = (openedAuditWriter = await openAuditWriter(prisma, logger, { spoolDir: config.auditSpoolDir }));
+    const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
     const server: Server = await new Promise((resolve, reject) => {
       const s = createAppServer(app).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
@@ -66,21 +65,21 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const mailWorker = startMailWorker({ config, prisma, logger });
     services.signingKeyPool.start();
     return {
-      config, url, logger, prisma, stores, services, pool, auditWriter: writer,
+      config, url, logger, prisma, stores, services, pool, auditWriter,
       async close() {
         // Requests first: they still need the database, the stores and the audit writer.
         services.signingKeyPool.close();
         await Promise.all([mailWorker.close(), closeServer(opts.shutdownGraceMs)]);
         // Account work of answered requests (after-answer.ts) still needs the database.
         await services.afterAnswer.drain();
-        await writer.close();
+        await auditWriter.close();
         await runtime.close();
       },
     };
   } catch (err) {
     // A start that failed (the port taken, a seed refused) leaves nothing open: the audit
     // writer holds its spool file, the runtime the database and the stores.
-    await auditWriter?.close();
+    await openedAuditWriter?.close();
     await runtime.close();
     throw err;
   }
