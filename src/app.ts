@@ -1,5 +1,6 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// canonical host (browser pages) → realms (/realms/:realm: the token endpoints first, then hosted
+// the machine endpoints (POST token, introspection, revocation: straight to the realm's provider)
+// → canonical host (browser pages) → realms (/realms/:realm: the token endpoints first, then hosted
 // interaction pages, then the realm's oidc-provider) → health → landing page (/) → API reference
 // (/api/v1/openapi.json, /api/v1/docs: public) → management API (/api/v1) → developer console
 // (/console) → demo relying party (/demo) → 404 → error handler. Realms come first because they
@@ -22,6 +23,7 @@ import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
 import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
 import { DIRECT_POST_PATHS, directPost, endpointGuard, RFC8414_METADATA_PATH, rfc8414Metadata, ROUTES } from './oidc/endpoints.js';
 import { createTokenRateLimits } from './oidc/token-rate-limit.js';
+import { machineEndpoints } from './oidc/machine-endpoints.js';
 import { parRateLimit } from './oidc/par-rate-limit.js';
 import { pendingAdmission } from './oidc/pending-admission.js';
 import { buildRealmProvider, loadProviderInputs } from './oidc/provider-factory.js';
@@ -76,12 +78,15 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   // X-Powered-By is never set (disabled above), so helmet need not remove it from every response.
   app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
   app.use(requestContext(app, logger));
+  // Token, introspection and revocation requests, straight to their realm's provider.
+  app.use(machineEndpoints({ pool, views, tokenLimits, provide }));
   app.use(canonicalHost(config.baseUrl));
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views));
-  // The endpoints machines call, straight to the provider, past the hosted-page routers: only
-  // what endpointGuard would let through (POST). Any other method goes on to the guard.
+  // The endpoints machines call, in any form machineEndpoints left (a decoded realm name, say),
+  // straight to the provider, past the hosted-page routers: only what endpointGuard would let
+  // through (POST). Any other method goes on to the guard.
   realm.post(ROUTES.token, tokenLimits.perIp);
   realm.post(DIRECT_POST_PATHS, directPost(provide));
   realm.get(ROUTES.authorization, authorizeRateLimit(stores, config.rateLimits, views), pendingAdmission(stores, views));

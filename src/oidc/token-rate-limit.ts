@@ -65,13 +65,24 @@ export function createTokenRateLimits(stores: Stores, limits: Config['rateLimits
     });
   }
 
+  /**
+   * The per-IP limit of POST /realms/:realm/token, after the realm is resolved: true when the
+   * request may go on; false when it has been answered 429.
+   */
+  async function admitIp(req: Request, res: Response): Promise<boolean> {
+    const result = await consume(perIp, `${String(res.locals.realmName)}:${req.ip}`);
+    if (result.ok) return true;
+    res.setHeader('Retry-After', String(result.retryAfterSeconds));
+    res.status(429).json({ error: 'slow_down', error_description: SLOW_DOWN });
+    return false;
+  }
+
   return {
-    /** Express middleware for POST /realms/:realm/token. */
+    admitIp,
+
+    /** The same as Express middleware, for the realm router. */
     async perIp(req: Request, res: Response, next: NextFunction) {
-      const result = await consume(perIp, `${String(req.params.realm)}:${req.ip}`);
-      if (result.ok) return next();
-      res.setHeader('Retry-After', String(result.retryAfterSeconds));
-      res.status(429).json({ error: 'slow_down', error_description: SLOW_DOWN });
+      if (await admitIp(req, res)) next();
     },
 
     /** The per-client limit, inside this realm's provider. */

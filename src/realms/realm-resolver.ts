@@ -7,21 +7,33 @@ import type { Views } from '../http/views.js';
 import type { ProviderPool } from './provider-pool.js';
 import { REALM_NAME_PATTERN } from './realm-scope.js';
 
+/** The realm named in a URL, or undefined (no such realm, or not a realm name at all). A cached one is found without a promise. */
+export function findRealm(pool: ProviderPool, name: string): RealmProvider | Promise<RealmProvider | undefined> | undefined {
+  if (!REALM_NAME_PATTERN.test(name)) return undefined;
+  return pool.peek(name) ?? pool.get(name);
+}
+
+/** Answers a URL naming no realm: 404, as RFC 6749 §5.2 JSON or, for a browser, the error page. */
+export function realmNotFound(req: Request, res: Response, views: Views) {
+  sendOAuthError(req, res, views, {
+    status: 404, error: 'not_found', description: 'no such realm',
+    title: 'Realm not found', message: 'There is no realm at this address.', code: 'realm_not_found',
+  });
+}
+
+/** Records the request's realm for realmOf(res) and the hosted pages. */
+export function adoptRealm(res: Response, found: RealmProvider) {
+  res.locals.realm = found;
+  res.locals.realmName = found.scope.realm.name;
+  // Hosted pages name the realm as its users know it, not by its URL slug.
+  res.locals.realmDisplayName = found.scope.realm.displayName;
+}
+
 export function resolveRealm(pool: ProviderPool, views: Views) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const name = String(req.params.realm);
-    const found = REALM_NAME_PATTERN.test(name) ? await pool.get(name) : undefined;
-    if (!found) {
-      sendOAuthError(req, res, views, {
-        status: 404, error: 'not_found', description: 'no such realm',
-        title: 'Realm not found', message: 'There is no realm at this address.', code: 'realm_not_found',
-      });
-      return;
-    }
-    res.locals.realm = found;
-    res.locals.realmName = found.scope.realm.name;
-    // Hosted pages name the realm as its users know it, not by its URL slug.
-    res.locals.realmDisplayName = found.scope.realm.displayName;
+    const found = await findRealm(pool, String(req.params.realm));
+    if (!found) return realmNotFound(req, res, views);
+    adoptRealm(res, found);
     next();
   };
 }

@@ -1,4 +1,5 @@
-// The token endpoints go straight to the realm's provider (src/oidc/endpoints.ts directPost) and
+// The token endpoints go straight to the realm's provider (src/oidc/machine-endpoints.ts, and
+// src/oidc/endpoints.ts directPost for the forms the realm router receives) and
 // every answer carries helmet's headers set from a list computed once (src/http/security-headers.ts):
 // what a client sees is the same as through the whole chain. Security headers as helmet itself
 // sets them, on a token answer, an introspection answer and a 404; the path variants Express
@@ -55,6 +56,34 @@ describe('token endpoints, straight to the provider', () => {
       expect(await res.json(), path).toMatchObject({ error: 'not_found' });
       expectSecurityHeaders(res);
     }
+  });
+
+  it('answers a realm that does not exist 404 JSON, with the security headers', async () => {
+    for (const path of ['/token', '/token/introspection', '/token/revocation']) {
+      const res = await fetch(`${gh().url}/realms/no-such-realm-here${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: basic }, body: 'grant_type=client_credentials' });
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toEqual({ error: 'not_found', error_description: 'no such realm' });
+      expectSecurityHeaders(res);
+    }
+  });
+
+  it('serves the realm named with percent-encoded letters (Express decodes them) as the plain name', async () => {
+    const encoded = issuer.replace(/\/realms\/(.)/, (_, c: string) => `/realms/%${c.charCodeAt(0).toString(16)}`);
+    expect(encoded).not.toBe(issuer);
+    const res = await fetch(`${encoded}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: basic }, body: 'grant_type=client_credentials' });
+    expect(res.status).toBe(200);
+    expectSecurityHeaders(res);
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    // Issued by the same realm: its introspection endpoint knows the token.
+    expect(await (await post('/token/introspection', `token=${token}`)).json()).toMatchObject({ active: true });
+  });
+
+  it('revokes a token at /token/revocation: introspection then calls it inactive', async () => {
+    const { access_token: token } = (await (await post('/token', 'grant_type=client_credentials')).json()) as { access_token: string };
+    const revoked = await post('/token/revocation', `token=${token}`);
+    expect(revoked.status).toBe(200);
+    expectSecurityHeaders(revoked);
+    expect(await (await post('/token/introspection', `token=${token}`)).json()).toEqual({ active: false });
   });
 
   it('answers GET on the token endpoint 405 with Allow: POST', async () => {

@@ -126,8 +126,11 @@ describe('rate limits', () => {
     const { realm, issuer } = await setUpRealm(gh());
     const { clientSecret, app } = await buildApp(gh(), realm, { type: 'service', redirectUris: [], postLogoutRedirectUris: [] });
     const source = newSource();
-    const token = (ip: string) =>
-      fetch(`${issuer}/token`, {
+    // The realm's name with its first letter percent-encoded: Express decodes it, so this form
+    // reaches the token endpoint through the realm router, not src/oidc/machine-endpoints.ts.
+    const encodedIssuer = issuer.replace(/\/realms\/(.)/, (_, c: string) => `/realms/%${c.charCodeAt(0).toString(16)}`);
+    const token = (ip: string, at = issuer) =>
+      fetch(`${at}/token`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
@@ -136,7 +139,8 @@ describe('rate limits', () => {
         },
         body: 'grant_type=client_credentials',
       });
-    for (let i = 0; i < 3; i++) expect((await token(source)).status).toBe(200);
+    expect((await token(source, encodedIssuer)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await token(source)).status).toBe(200);
     const limited = await token(source);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toMatch(/^application\/json\b/);
@@ -144,6 +148,8 @@ describe('rate limits', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await limited.json()).toEqual({ error: 'slow_down', error_description: expect.any(String) });
+    // Both forms count against one limit: neither is a way around the other.
+    expect((await token(source, encodedIssuer)).status).toBe(429);
     // Another address is not limited.
     expect((await token(newSource())).status).toBe(200);
   });
