@@ -8,13 +8,16 @@ import { startTestGatehouse, type TestGatehouse } from '../support/gatehouse.js'
 
 /** Holds the next request for a realm's provider until release(); `reached` resolves when one is held. */
 function holdNextRealmRequest(gh: TestGatehouse) {
-  const original = gh.pool.get;
+  const { get: original, peek } = gh.pool;
   let release!: () => void;
   let reached!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const arrived = new Promise<void>((r) => (reached = r));
+  // A cached realm is found with peek(), without get(): the held request must miss it.
+  gh.pool.peek = () => undefined;
   gh.pool.get = async (name) => {
     gh.pool.get = original;
+    gh.pool.peek = peek;
     reached();
     await released;
     return original(name);
