@@ -15,7 +15,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import Provider from 'oidc-provider';
-import type { PrismaClient } from '../src/db/types.js';
+import type { SqlPool } from '../src/db/prisma.js';
 import { createAppServer } from '../src/http/app-server.js';
 import { requestContext } from '../src/http/request-context.js';
 import { securityHeaders } from '../src/http/security-headers.js';
@@ -79,7 +79,7 @@ async function layered(layers: Layers) {
   if (layers.hashedSecret) enforceClientSecretAuth(provider);
   const tokenLimits = createTokenRateLimits(stores, limits);
   if (layers.tokenRateLimit) tokenLimits.attachPerClient(provider, 'bench');
-  const audit = await openAuditWriter({ $executeRawUnsafe: async () => 0 } as unknown as PrismaClient, logger);
+  const audit = await openAuditWriter({ query: async () => ({ rowCount: 0 }) } as unknown as SqlPool, logger);
   if (layers.auditEvents) attachProviderEvents(provider, realmId, audit, logger);
   const realmProvider = { provider, handler: provider.callback(), scope: { realm: { name: 'bench' } } } as unknown as RealmProvider;
   let server = createServer(realmProvider.handler);

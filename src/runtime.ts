@@ -53,7 +53,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     const close = async () => {
       for (const c of cleanups) await c().catch((err: unknown) => log.error({ err }, 'error during shutdown'));
     };
-    return { config, logger: log, prisma: db.prisma, stores, passwords, services, databaseUrl, close };
+    return { config, logger: log, prisma: db.prisma, sql: db.sql, stores, passwords, services, databaseUrl, close };
   } catch (err) {
     // What was opened before the failing step (the embedded PostgreSQL among it) is closed again.
     for (const c of cleanups) await c().catch(() => undefined);

@@ -4,6 +4,7 @@
 import type { Server } from 'node:http';
 import type { Config } from './config/config.js';
 import type { PrismaClient } from './db/types.js';
+import type { SqlPool } from './db/prisma.js';
 import type { AuditWriter } from './modules/audit/audit-writer.js';
 import type { Logger } from './observability/logger.js';
 import type { ProviderPool } from './realms/provider-pool.js';
@@ -27,6 +28,8 @@ export interface Gatehouse {
   url: string;
   logger: Logger;
   prisma: PrismaClient;
+  /** The pool under `prisma` (src/db/prisma.ts SqlPool). */
+  sql: SqlPool;
   stores: Stores;
   services: Services;
   pool: ProviderPool;
@@ -45,14 +48,14 @@ export async function startGatehouse(source: Record<string, string | undefined>,
   const web = loadWeb();
   web.catch(() => undefined); // awaited below, once the runtime is open
   const runtime = await opening;
-  const { config, logger, prisma, stores, services, passwords } = runtime;
+  const { config, logger, prisma, sql, stores, services, passwords } = runtime;
   let openedAuditWriter: AuditWriter | undefined; // closed again if the start fails after opening it
   try {
     await services.realms.ensureAdminRealm();
     if (config.demo) await (await import('./demo/demo.seed.js')).seedDemo({ config, services, logger });
     const [{ createApp }, { createAppServer }, { createViews }, { openAuditWriter }, { startMailWorker }, { createGracefulClose }] = await web;
     const views = createViews(config.env === 'production');
-    const auditWriter = (openedAuditWriter = await openAuditWriter(prisma, logger, { spoolDir: config.auditSpoolDir }));
+    const auditWriter = (openedAuditWriter = await openAuditWriter(sql, logger, { spoolDir: config.auditSpoolDir }));
     const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
     const server: Server = await new Promise((resolve, reject) => {
       const s = createAppServer(app).listen(config.port, config.host, () => resolve(s));
@@ -65,7 +68,7 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const mailWorker = startMailWorker({ config, prisma, logger });
     services.signingKeyPool.start();
     return {
-      config, url, logger, prisma, stores, services, pool, auditWriter,
+      config, url, logger, prisma, sql, stores, services, pool, auditWriter,
       async close() {
         // Requests first: they still need the database, the stores and the audit writer.
         services.signingKeyPool.close();

@@ -69,7 +69,7 @@ it('after kill -9 mid-load, every token answered before the last batch window ha
   // The next start on this DATA_DIR takes the dead process's spool over and drains it.
   const spoolDir = join(dataDir, 'audit-spool');
   expect((await readdir(spoolDir)).filter((f) => f.endsWith('.spool'))).toHaveLength(1);
-  const writer = await openAuditWriter(gh.prisma, createLogger('silent'), { spoolDir });
+  const writer = await openAuditWriter(gh.sql, createLogger('silent'), { spoolDir });
   await writer.flush();
   await writer.close();
   expect(await readdir(spoolDir)).toEqual([]);

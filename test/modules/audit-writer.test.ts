@@ -69,7 +69,7 @@ it('durable: spools every event to disk while inserts hang, holds none in memory
   const realm = await buildRealm(gh());
   const dir = await spoolDir();
   const { logger, lines, raw } = capturedLogger();
-  const writer = await openAuditWriter(gh().prisma, logger, { spoolDir: dir, maxBatch: 10, flushMs: 5, maxPending: 30, retryMs: 20 });
+  const writer = await openAuditWriter(gh().sql, logger, { spoolDir: dir, maxBatch: 10, flushMs: 5, maxPending: 30, retryMs: 20 });
   const untilSpooled = async (n: number) => {
     for (let i = 0; i < 250 && writer.backlog().events < n; i++) await sleep(20);
   };
@@ -115,7 +115,7 @@ it('durable: a spool left by a dead process is drained on the next start, skippi
   await writeFile(live, `${JSON.stringify(event(77))}\n`);
 
   const { logger } = capturedLogger();
-  const writer = await openAuditWriter(gh().prisma, logger, { spoolDir: dir, flushMs: 5, retryMs: 20 });
+  const writer = await openAuditWriter(gh().sql, logger, { spoolDir: dir, flushMs: 5, retryMs: 20 });
   await writer.flush();
   const rows = await gh().prisma.auditEvent.findMany({ where: { realmId: realm.id, action: 'token.granted' }, select: { requestId: true } });
   expect(rows.map((r) => r.requestId).sort()).toEqual(events.map((e) => e.requestId).sort());
@@ -127,7 +127,7 @@ it('durable: a spool left by a dead process is drained on the next start, skippi
 it('memory spool: holds at most maxPending events while inserts hang, drops and reports the rest without their contents, and writes the held ones', async () => {
   const realm = await buildRealm(gh());
   const { logger, lines, raw } = capturedLogger();
-  const writer = await openAuditWriter(gh().prisma, logger, { maxBatch: 10, flushMs: 5, maxPending: 30, retryMs: 20 });
+  const writer = await openAuditWriter(gh().sql, logger, { maxBatch: 10, flushMs: 5, maxPending: 30, retryMs: 20 });
 
   await whileAuditTableLocked(async () => {
     for (let i = 0; i < 100; i++) {
@@ -156,7 +156,7 @@ it('memory spool: holds at most maxPending events while inserts hang, drops and 
 it('events of a realm that no longer exists do not block the ones after them', async () => {
   const realm = await buildRealm(gh());
   const { logger, lines } = capturedLogger();
-  const writer = await openAuditWriter(gh().prisma, logger, { spoolDir: await spoolDir(), maxBatch: 5, flushMs: 5 });
+  const writer = await openAuditWriter(gh().sql, logger, { spoolDir: await spoolDir(), maxBatch: 5, flushMs: 5 });
   for (let i = 0; i < 5; i++) writer.write(randomUUID(), grantEvent);
   for (let i = 0; i < 5; i++) writer.write(realm.id, grantEvent);
   await writer.flush();

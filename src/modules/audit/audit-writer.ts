@@ -16,7 +16,7 @@
 // never an event's fields).
 import { randomUUID } from 'node:crypto';
 import { databaseUnavailable } from '../../db/unavailable.js';
-import type { PrismaClient } from '../../db/types.js';
+import type { SqlPool } from '../../db/prisma.js';
 import type { Logger } from '../../observability/logger.js';
 import type { AuditEntry } from './audit.repo.js';
 import { insertAuditBatch } from './audit-batch.repo.js';
@@ -59,7 +59,7 @@ const MAX_REFUSALS = 3;
 
 const actionsOf = (rows: { action: string }[]) => [...new Set(rows.map((e) => e.action))];
 
-export async function openAuditWriter(prisma: PrismaClient, logger: Logger, opts: AuditWriterOptions = {}): Promise<AuditWriter> {
+export async function openAuditWriter(sql: SqlPool, logger: Logger, opts: AuditWriterOptions = {}): Promise<AuditWriter> {
   const maxBatch = opts.maxBatch ?? 500;
   const flushMs = opts.flushMs ?? 100;
   // 20 full batches; an event is a few hundred bytes, so the bound is a few megabytes.
@@ -114,7 +114,7 @@ export async function openAuditWriter(prisma: PrismaClient, logger: Logger, opts
       const segment = await spool.read(drainedTo, maxBatch);
       if (!segment) return;
       try {
-        await insertAuditBatch(prisma, segment.rows);
+        await insertAuditBatch(sql, segment.rows);
       } catch (err) {
         if (databaseUnavailable(err)) {
           if (outageSince === undefined) {
@@ -169,7 +169,7 @@ export async function openAuditWriter(prisma: PrismaClient, logger: Logger, opts
       } catch (err) {
         // Disk full or read-only: the events cannot be made durable; try the database directly.
         logger.error({ err, events: batch.length }, 'audit spool write failed: writing the batch to the database directly');
-        await insertAuditBatch(prisma, batch).catch(() => drop(batch));
+        await insertAuditBatch(sql, batch).catch(() => drop(batch));
       } finally {
         unspooled -= batch.length;
       }
