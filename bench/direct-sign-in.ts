@@ -62,7 +62,7 @@ export async function benchDirectSignIn({ seconds = 10, connections = 16, smoke 
     const ratio = rps / limit;
     const { memoryCost, timeCost, parallelism } = gh.config.argon2;
     console.log(`direct sign-in: ${rps}/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms; argon2id verify limit (m=${memoryCost} t=${timeCost} p=${parallelism}, ${connections} in flight) ${limit}/s`);
-    console.log(`direct sign-in: ${cpuOutsideArgon2({ cpuMs: runCpuMs, count: result['2xx'] }, [before, after])}`);
+    console.log(`direct sign-in: ${cpuOutsideArgon2({ cpuMs: runCpuMs, count: result['2xx'] }, [before, after])} (Gatehouse and the in-process load generator)`);
     console.log(`401 timing (median, the throttle's growing delay included): unknown email ${unknownMs} ms, wrong password ${wrongMs} ms`);
     return [{
       name: 'direct sign-in API', gatehouse: `${rps}/s (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms)`, baseline: `argon2id ${limit} verifies/s`,

@@ -60,7 +60,7 @@ export const cpuMs = (since: NodeJS.CpuUsage) => {
 export function cpuOutsideArgon2(run: { cpuMs: number; count: number }, baseline: Array<{ cpuMs: number; done: number }>) {
   const perVerify = baseline.reduce((a, b) => a + b.cpuMs, 0) / baseline.reduce((a, b) => a + b.done, 0);
   const perSignIn = run.cpuMs / run.count;
-  return `CPU per sign-in ${perSignIn.toFixed(1)} ms (all threads), argon2id verify ${perVerify.toFixed(1)} ms, the rest ${(perSignIn - perVerify).toFixed(1)} ms (Gatehouse and the in-process load generator)`;
+  return `CPU per sign-in ${perSignIn.toFixed(1)} ms (all threads), argon2id verify ${perVerify.toFixed(1)} ms, the rest ${(perSignIn - perVerify).toFixed(1)} ms`;
 }
 
 /** The q-quantile (0.5: median) of `xs`, 0 for none. */

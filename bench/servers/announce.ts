@@ -18,6 +18,23 @@ export interface Target {
   /** A registered resource (RFC 8707) whose tokens are ES256 JWTs (RFC 9068), and a scope of it. */
   resource: string;
   scope: string;
+  /** With BENCH_SIGN_IN_USERS set (hosted-sign-in.ts): a first-party web app and users to sign in. */
+  signIn?: SignInTarget;
+}
+
+export interface SignInTarget {
+  origin: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Registered, exactly, as the app's redirect URI. */
+  redirectUri: string;
+  /** Distinct users sharing one password. */
+  emails: string[];
+  password: string;
+  /** The server's argon2id parameters, for the bench's baseline. */
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
 }
 
 export function announce(target: Target, close: () => Promise<void>) {

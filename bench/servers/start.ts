@@ -13,10 +13,10 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** `nodeArgs`: more options for the server's node (e.g. --cpu-prof). */
-export async function startServer(name: 'gatehouse' | 'bare-provider', nodeArgs: string[] = []): Promise<BenchServer> {
+/** `nodeArgs`: more options for the server's node (e.g. --cpu-prof); `env`: added to this process's environment. */
+export async function startServer(name: 'gatehouse' | 'bare-provider', nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<BenchServer> {
   const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const cpuAnswers: Array<(us: number) => void> = [];
   const target = await new Promise<Target>((resolve, reject) => {
