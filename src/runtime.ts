@@ -49,7 +49,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     cleanups.unshift(() => stores.close());
     if (stores.kind === 'memory') log.warn('REDIS_URL is not set: sessions, tokens and rate limits are kept in memory; run a single instance only');
     const passwords = createPasswordHasher(config.argon2);
-    const services = createServices({ config, prisma: db.prisma, events: stores.events, passwords, stores, logger: log });
+    const services = createServices({ config, prisma: db.prisma, sql: db.sql, events: stores.events, passwords, stores, logger: log });
     const close = async () => {
       for (const c of cleanups) await c().catch((err: unknown) => log.error({ err }, 'error during shutdown'));
     };

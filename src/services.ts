@@ -2,6 +2,7 @@
 // per realm from a RealmScope, so the realm is captured once.
 import { canSendMail, type Config } from './config/config.js';
 import type { PrismaClient } from './db/types.js';
+import type { SqlPool } from './db/prisma.js';
 import { createApiResourcesService } from './modules/api-resources/api-resources.service.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createAppsService } from './modules/apps/apps.service.js';
@@ -34,7 +35,7 @@ import { LRUCache } from 'lru-cache';
 /** Realms whose services stay built (see forRealm). */
 const REALM_SERVICES_CACHED = 1000;
 
-export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
+export function createServices(deps: { config: Readonly<Config>; prisma: PrismaClient; sql: SqlPool; events: RealmEvents; passwords: PasswordHasher; stores: Pick<Stores, 'artifacts' | 'rateLimiter'>; logger?: Pick<Logger, 'error'> }) {
   const { config, prisma, events, passwords, stores } = deps;
   const sealer = createSealer(config.masterKey, 'signing-keys');
   // Ready key pairs for new realms and rotations; filled only once the server starts it.
@@ -47,7 +48,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
   const auditQuery = createAuditQuery(prisma);
   /** Everything that acts inside one realm, built from its record. */
   function buildForRealm(realm: RealmRecord) {
-    const scope = createRealmScope(prisma, realm);
+    const scope = createRealmScope(prisma, realm, false, deps.sql);
     const sessions = createAccountSessions(stores.artifacts, realm.id, protector);
     return {
       scope,
@@ -92,7 +93,7 @@ export function createServices(deps: { config: Readonly<Config>; prisma: PrismaC
     mfaRemember: createRememberBrowser(config.masterKey, config.baseUrl.startsWith('https:')),
     /** Passkeys (src/modules/passkeys/): WebAuthn ceremonies, challenges in the artifact store. */
     passkeys: createPasskeysService({ baseUrl: config.baseUrl, challenges: createPasskeyChallenges(stores.artifacts, protector) }),
-    apiKeys: createApiKeysService(prisma),
+    apiKeys: createApiKeysService(prisma, deps.sql),
     /** Everything that acts inside one realm. */
     forRealm(realm: RealmRecord) {
       const from = JSON.stringify([realm.name, realm.displayName, realm.ownerId, realm.settings]);

@@ -1,6 +1,7 @@
 // Realm scope, captured once: every repo here is built for one realm id, so code holding a
 // RealmScope cannot read or write another realm's rows.
 import type { Db, PrismaClient } from '../db/types.js';
+import type { SqlPool } from '../db/prisma.js';
 import { createApiResourcesRepo, type ApiResourcesRepo } from '../modules/api-resources/api-resources.repo.js';
 import { createAppsRepo, type AppsRepo } from '../modules/apps/apps.repo.js';
 import { createAuditRepo, type AuditRepo } from '../modules/audit/audit.repo.js';
@@ -23,14 +24,18 @@ export interface RealmRecord {
   settings: unknown;
 }
 
-/** `inTransaction`: true when `db` is already an interactive transaction. */
-export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = false): RealmScope {
+/**
+ * `inTransaction`: true when `db` is already an interactive transaction. `sql`: the pool under
+ * Prisma, for the hot lookups of a scope outside a transaction (src/db/sql-rows.ts).
+ */
+export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = false, sql?: SqlPool): RealmScope {
   const realmId = realm.id;
+  const reads = inTransaction ? undefined : sql;
   return {
     realm: { id: realm.id, name: realm.name, displayName: realm.displayName, ownerId: realm.ownerId },
     settings: parseRealmSettings(realm.settings),
-    users: createUsersRepo(db, realmId),
-    apps: createAppsRepo(db, realmId),
+    users: createUsersRepo(db, realmId, reads),
+    apps: createAppsRepo(db, realmId, reads),
     consents: createConsentsRepo(db, realmId),
     apiResources: createApiResourcesRepo(db, realmId),
     audit: createAuditRepo(db, realmId),

@@ -6,6 +6,8 @@
 // realm (rk):    limited to one realm.
 // Each key holds scopes (api-key-scopes.ts) and may expire; a revoked or expired key is refused.
 import type { PrismaClient } from '../../db/types.js';
+import type { SqlPool } from '../../db/prisma.js';
+import { selectRows } from '../../db/sql-rows.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
 import { decodeTimeCursor, olderThan, timeCursorOf, toPage, type Page } from '../../http/pagination.js';
 import { randomToken, sha256, verifySecret } from '../../security/tokens.js';
@@ -58,7 +60,10 @@ export const toApiKeyView = (k: ApiKey): ApiKeyView => ({
 
 const ownerWhere = (owner: KeyOwner) => (owner.kind === 'platform' ? { kind: 'platform' as const, ownerId: owner.ownerId } : { kind: 'realm' as const, realmId: owner.realmId });
 
-export function createApiKeysService(prisma: PrismaClient) {
+/** A key by its prefix: every API call's first query, through the pool (src/db/sql-rows.ts). */
+const BY_PREFIX = 'SELECT * FROM "ApiKey" WHERE "prefix" = $1';
+
+export function createApiKeysService(prisma: PrismaClient, sql: SqlPool) {
   return {
     /** Creates a key and returns it in full: the only time it exists outside the caller. */
     async create(input: NewApiKey, actor: Actor) {
@@ -103,7 +108,7 @@ export function createApiKeysService(prisma: PrismaClient) {
       const match = KEY_PATTERN.exec(presented);
       if (!match) return undefined;
       const prefix = `gh_${match[1]}_${match[2]}`;
-      const row: ApiKey | null = await prisma.apiKey.findUnique({ where: { prefix } });
+      const [row] = await selectRows<ApiKey>(sql, BY_PREFIX, [prefix]);
       const now = new Date();
       if (!row || row.revokedAt || !verifySecret(presented, row.hash)) return undefined;
       if (row.expiresAt && row.expiresAt <= now) return undefined;

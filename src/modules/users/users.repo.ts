@@ -1,6 +1,8 @@
 // Users of one realm. Built per realm: every query's key starts with the realm id.
 import { Prisma, type User } from '../../generated/prisma/client.js';
 import type { Db } from '../../db/types.js';
+import type { SqlPool } from '../../db/prisma.js';
+import { selectRows } from '../../db/sql-rows.js';
 
 export interface NewUser {
   email: string;
@@ -24,7 +26,13 @@ export interface UserChanges {
 /** `text` for a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function createUsersRepo(db: Db, realmId: string) {
+/** The user and password hash of an email, in one round trip. */
+const WITH_PASSWORD = `SELECT u.*, p."hash" AS "passwordHash" FROM "User" u
+  LEFT JOIN "PasswordCredential" p ON p."realmId" = u."realmId" AND p."userId" = u."id"
+  WHERE u."realmId" = $1::uuid AND u."email" = $2`;
+
+/** `sql`: the pool under Prisma, for the sign-in lookup outside a transaction (src/db/sql-rows.ts). */
+export function createUsersRepo(db: Db, realmId: string, sql?: SqlPool) {
   return {
     findById: (id: string) => db.user.findUnique({ where: { realmId_id: { realmId, id } } }),
     findByEmail: (email: string) => db.user.findUnique({ where: { realmId_email: { realmId, email: email.toLowerCase() } } }),
@@ -33,10 +41,9 @@ export function createUsersRepo(db: Db, realmId: string) {
      * every password sign-in, hosted or direct, starts with it.
      */
     findByEmailWithPassword: async (email: string): Promise<(User & { password: { hash: string } | null }) | null> => {
-      const rows = await db.$queryRaw<(User & { passwordHash: string | null })[]>`
-        SELECT u.*, p."hash" AS "passwordHash" FROM "User" u
-        LEFT JOIN "PasswordCredential" p ON p."realmId" = u."realmId" AND p."userId" = u."id"
-        WHERE u."realmId" = ${realmId}::uuid AND u."email" = ${email.toLowerCase()}`;
+      type Row = User & { passwordHash: string | null };
+      const values = [realmId, email.toLowerCase()];
+      const rows = sql ? await selectRows<Row>(sql, WITH_PASSWORD, values) : await db.$queryRawUnsafe<Row[]>(WITH_PASSWORD, ...values);
       const row = rows[0];
       if (!row) return null;
       const { passwordHash, ...user } = row;
