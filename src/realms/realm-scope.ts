@@ -30,15 +30,15 @@ export interface RealmRecord {
  */
 export function createRealmScope(db: Db, realm: RealmRecord, inTransaction = false, sql?: SqlPool): RealmScope {
   const realmId = realm.id;
-  const reads = inTransaction ? undefined : sql;
+  const pooled = inTransaction ? undefined : sql;
   return {
     realm: { id: realm.id, name: realm.name, displayName: realm.displayName, ownerId: realm.ownerId },
     settings: parseRealmSettings(realm.settings),
-    users: createUsersRepo(db, realmId, reads),
-    apps: createAppsRepo(db, realmId, reads),
+    users: createUsersRepo(db, realmId, pooled),
+    apps: createAppsRepo(db, realmId, pooled),
     consents: createConsentsRepo(db, realmId),
     apiResources: createApiResourcesRepo(db, realmId),
-    audit: createAuditRepo(db, realmId),
+    audit: createAuditRepo(db, realmId, pooled),
     signingKeys: createSigningKeysRepo(db, realmId),
     mail: createMailRepo(db, realmId),
     userTokens: createUserTokensRepo(db, realmId),

@@ -26,6 +26,7 @@ export interface UserChanges {
 /** `text` for a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+const BY_ID = 'SELECT * FROM "User" WHERE "realmId" = $1::uuid AND "id" = $2::uuid';
 /** The user and password hash of an email, in one round trip. */
 const WITH_PASSWORD = `SELECT u.*, p."hash" AS "passwordHash" FROM "User" u
   LEFT JOIN "PasswordCredential" p ON p."realmId" = u."realmId" AND p."userId" = u."id"
@@ -34,7 +35,9 @@ const WITH_PASSWORD = `SELECT u.*, p."hash" AS "passwordHash" FROM "User" u
 /** `sql`: the pool under Prisma, for the sign-in lookup outside a transaction (src/db/sql-rows.ts). */
 export function createUsersRepo(db: Db, realmId: string, sql?: SqlPool) {
   return {
-    findById: (id: string) => db.user.findUnique({ where: { realmId_id: { realmId, id } } }),
+    /** Through the pool outside a transaction: findAccount reads the user at every step of a sign-in. */
+    findById: async (id: string): Promise<User | null> =>
+      sql ? ((await selectRows<User>(sql, BY_ID, [realmId, id]))[0] ?? null) : db.user.findUnique({ where: { realmId_id: { realmId, id } } }),
     findByEmail: (email: string) => db.user.findUnique({ where: { realmId_email: { realmId, email: email.toLowerCase() } } }),
     /**
      * The user and their password hash in one round trip (a Prisma `include` is two queries here):
