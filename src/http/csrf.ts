@@ -6,6 +6,7 @@
 // sign-ins in one browser each keep their own. SameSite=Lax cookies are a second layer, not the
 // only one.
 import { doubleCsrf } from 'csrf-csrf';
+import { LRUCache } from 'lru-cache';
 import type { Request, Response } from 'express';
 import { deriveKey } from '../security/encryption.js';
 
@@ -31,7 +32,15 @@ const interactionPath = (req: Request) =>
  * mailed link opens, /realms/<realm>/...): their cookie is scoped to the realm's path instead.
  */
 export function createCsrf(masterKey: Buffer, secure: boolean, cookie: { name: string; path: (req: Request) => string } = { name: COOKIE, path: interactionPath }) {
-  const secretFor = (req: Request) => deriveKey(masterKey, `csrf:${String(req.params.realm)}`).toString('base64url');
+  // Derived once per realm, not on every form shown and posted (HKDF: ~17 µs idle, ~250 µs in a
+  // profile under sign-in load); bounded like the provider pool.
+  const secrets = new LRUCache<string, string>({ max: 10_000 });
+  const secretFor = (req: Request) => {
+    const realm = String(req.params.realm);
+    let secret = secrets.get(realm);
+    if (secret === undefined) secrets.set(realm, (secret = deriveKey(masterKey, `csrf:${realm}`).toString('base64url')));
+    return secret;
+  };
   const baseOptions = { sameSite: 'lax', secure, httpOnly: true } as const;
   const csrf = doubleCsrf({
     getSecret: (req) => (req ? secretFor(req) : ''),

@@ -75,8 +75,7 @@ export function createAdapterFactory(store: ArtifactStore, realmId: string, prot
       return id ? read(id) : undefined;
     }
 
-    async function point(index: 'uid' | 'userCode', value: unknown, id: string, ttl?: number) {
-      if (typeof value !== 'string') return;
+    async function point(index: 'uid' | 'userCode', value: string, id: string, ttl?: number) {
       const k = pointerKey(index, value);
       await store.setPointer(k, protector.seal(id, k), ttl);
     }
@@ -97,8 +96,9 @@ export function createAdapterFactory(store: ArtifactStore, realmId: string, prot
         // Sessions and grants by account, so "sign this user out everywhere" reaches them all
         // (src/modules/sessions/account-sessions.ts).
         if (ACCOUNT_INDEXED.has(name) && typeof payload.accountId === 'string') await store.addToIndex(accountIndexKey(realmId, protector.name(payload.accountId)), k, ttl);
-        await point('uid', payload.uid, id, ttl);
-        await point('userCode', payload.userCode, id, ttl);
+        // Only sessions and device codes have these: no promise for the tokens that have neither.
+        if (typeof payload.uid === 'string') await point('uid', payload.uid, id, ttl);
+        if (typeof payload.userCode === 'string') await point('userCode', payload.userCode, id, ttl);
       },
       find: read,
       findByUid: (uid) => follow('uid', uid),
