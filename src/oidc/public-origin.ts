@@ -26,6 +26,12 @@ const SHARED = new Map<string, Pick<Provider, 'context' | 'request' | 'response'
  * served (megamorphic inline caches: the 10,000-realm benchmark's main cost).
  */
 export function pinPublicOrigin(provider: Provider, baseUrl: string) {
+  // oidc-provider's ctx.oidc.urlFor takes the mount path as the part of the URL before the first
+  // occurrence of the route's path: in /realms/token-ab12/token that is /realms, so a realm named
+  // like an endpoint got its own endpoints wrong (DPoP htu and client assertion audiences
+  // refused). The provider's own urlFor builds them from the issuer, which is the realm's mount
+  // path on the public origin: every URL the provider emits is made that way.
+  provider.OIDCContext.prototype.urlFor = (name: string, opt?: Parameters<Provider['urlFor']>[1]) => provider.urlFor(name, opt);
   const shared = SHARED.get(baseUrl);
   if (shared) {
     Object.assign(provider, shared);
