@@ -48,7 +48,7 @@ export function createConsole(deps: ConsoleDeps) {
   const { config, views, services, logger } = deps;
   const target = consoleTarget();
   const secure = config.baseUrl.startsWith('https:');
-  const setup = createConsoleSetup(services, config.console.setupToken);
+  const setup = createConsoleSetup(services, { configured: config.console.setupToken, dataDir: config.dataDir });
   const signIn = createFirstPartySignIn({ masterKey: config.masterKey, baseUrl: config.baseUrl });
   const sessions = createFirstPartySessions(deps.stores.artifacts, services.artifactProtector, { baseUrl: config.baseUrl, timeouts: { idleSeconds: 30 * 60, absoluteSeconds: 12 * 60 * 60 } });
   const csrf = createCsrf(config.masterKey, secure, { name: 'gh_csrf_console', path: () => target.basePath });
@@ -61,7 +61,7 @@ export function createConsole(deps: ConsoleDeps) {
       await services.realms.update(admin, { signUp }, { actor: 'system' }).catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code }, 'CONSOLE_SIGN_UP could not change the admin realm\'s sign-up (it sends mail: set SMTP_URL)'));
     }
     if (await setup.open()) {
-      const how = setup.printable ? `, or from anywhere with the one-time setup token ${setup.printable}` : ', or from anywhere with CONSOLE_SETUP_TOKEN';
+      const how = setup.tokenFile ? `, or from anywhere with the one-time setup token in ${setup.tokenFile}` : ', or from anywhere with CONSOLE_SETUP_TOKEN';
       logger.info(`First run: create the first developer account at ${config.baseUrl}/console (from this machine${how})`);
     }
   })().catch((err: unknown) => logger.error({ err }, 'console start-up failed'));

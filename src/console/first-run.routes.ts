@@ -22,13 +22,13 @@ export function firstRunRoutes({ setup, kit, csrf, logger }: { setup: ConsoleSet
     const email = field(req, 'email');
     if (!setup.admit(req, field(req, 'setup_token'))) {
       logger.warn({ ip: req.ip }, 'console first run refused: not from this machine and no valid setup token');
-      return show(req, res, { email, errors: ['The setup token is missing or wrong. Use the one printed in the server\'s start-up log.'] }, 403);
+      return show(req, res, { email, errors: ['The setup token is missing or wrong. Use CONSOLE_SETUP_TOKEN, or the one in the file console-setup-token in the server\'s data folder (DATA_DIR).'] }, 403);
     }
     const password = String((req.body as Record<string, unknown>).password ?? '');
     const admin = kit.services.forRealm(await setup.adminRealm());
     const created = await attempt(() => admin.users.create({ email, password, emailVerified: true }, actorFromRequest(req, 'console-setup')));
     if (!created.ok) return show(req, res, { email, errors: created.messages }, created.status);
-    setup.close();
+    await setup.close();
     logger.info({ developer: created.value.id }, 'console: first developer account created');
     kit.page(res, 'first-run-done', { title: 'Developer account created', email: created.value.email });
   });

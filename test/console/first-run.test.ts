@@ -1,5 +1,7 @@
 // First run: while no developer account exists, / and /console offer to create one, from this
 // machine or with the setup token; the new developer then signs in through the admin realm.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Browser, formOn } from '../support/browser.js';
 import { useGatehouse } from '../support/gatehouse.js';
@@ -48,16 +50,42 @@ describe('console first run', () => {
 describe('console first run without CONSOLE_SETUP_TOKEN', () => {
   const drawn = useGatehouse();
 
-  it('prints a drawn one-time token in the start-up log and lets this machine create the account without it', async () => {
+  it('draws a one-time token into DATA_DIR (0600), names the file in the log but never the token, and deletes it once used', async () => {
     const browser = new Browser(drawn().url);
     // The console's start-up work (and its log line) is done before it answers.
     const form = await browser.navigate(`${drawn().url}/console`);
+    expect(form.html).not.toContain('name="setup_token"');
+    const file = join(drawn().config.dataDir, 'console-setup-token');
+    const token = (await readFile(file, 'utf8')).trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
     const line = drawn().logLines.find((l) => l.includes('First run: create the first developer account'));
-    expect(line).toMatch(/one-time setup token [A-Za-z0-9_-]{32}/);
+    expect(line).toContain(`one-time setup token in ${file}`);
+    expect(drawn().logLines.join('')).not.toContain(token);
+
+    // From elsewhere (a forwarded request) the form asks for it, and the file's token is accepted.
+    const remote = await fetch(`${drawn().url}/console`, { headers: { 'x-forwarded-for': '203.0.113.9', cookie: browser.jar.getCookieStringSync(`${drawn().url}/console`) } });
+    expect(await remote.text()).toContain('name="setup_token"');
+    const { fields } = formOn(form.html, '/console/setup');
+    const done = await fetch(`${drawn().url}/console/setup`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.9', cookie: browser.jar.getCookieStringSync(`${drawn().url}/console`) },
+      body: new URLSearchParams({ ...fields, email: 'remote@example.com', password: 'remote-developer-pw', setup_token: token }),
+    });
+    expect(await done.text()).toContain('Developer account created');
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    const next = await new Browser(drawn().url).navigate(`${drawn().url}/console`);
+    expect(next.url).toContain('/realms/admin/interaction/');
+  });
+});
+
+describe('console first run from this machine', () => {
+  const local = useGatehouse();
+
+  it('lets a loopback request create the account without the token', async () => {
+    const browser = new Browser(local().url);
+    const form = await browser.navigate(`${local().url}/console`);
     expect(form.html).not.toContain('name="setup_token"');
     const done = await browser.submit(form, '/console/setup', { email: 'local@example.com', password: 'local-developer-pw' });
     expect(done.html).toContain('Developer account created');
-    const next = await new Browser(drawn().url).navigate(`${drawn().url}/console`);
-    expect(next.url).toContain('/realms/admin/interaction/');
   });
 });
