@@ -37,7 +37,7 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
       databaseUrl = started.url;
       log.info('using the embedded PostgreSQL in %s (set DATABASE_URL to use your own)', join(config.dataDir, 'postgres'));
     } else databaseUrl = config.databaseUrl!;
-    const [{ createPrisma }, { createMemoryStores, createRedisStores }, { createPasswordHasher }, { createServices }, migrations] = await modules;
+    const [{ createPrisma, poolSettings }, { createMemoryStores, createRedisStores }, { createPasswordHasher }, { createServices }, migrations] = await modules;
     await preloaded;
     if (migrations) {
       const { applied } = await migrations.applyMigrations(databaseUrl, { log: (m) => log.debug(m) });
@@ -45,7 +45,8 @@ export async function openRuntime(source: Record<string, string | undefined>, lo
     }
     const db = createPrisma(databaseUrl, { database: config.database, onIdleError: (err) => log.warn({ err }, 'database connection lost; reconnecting on next query') });
     cleanups.unshift(() => db.close());
-    const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log, artifacts: config.artifacts }) : createMemoryStores({ logger: log, artifacts: config.artifacts });
+    const database = { connectionString: poolSettings(databaseUrl).connectionString, sql: db.sql, connectTimeoutMs: config.database.connectTimeoutMs };
+    const stores = config.redisUrl ? await createRedisStores(config.redisUrl, { logger: log, artifacts: config.artifacts }) : createMemoryStores({ logger: log, artifacts: config.artifacts, database });
     cleanups.unshift(() => stores.close());
     if (stores.kind === 'memory') log.warn('REDIS_URL is not set: sessions, tokens and rate limits are kept in memory; run a single instance only');
     const passwords = createPasswordHasher(config.argon2);

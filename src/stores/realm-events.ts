@@ -1,6 +1,7 @@
 // Tells every running Gatehouse process that a realm's settings, apps or keys changed, so each
 // drops its cached Provider and rebuilds it from the database on the next request. With Redis
-// this is pub/sub (all instances); without, an in-process emitter (the only instance).
+// this is pub/sub (all instances); without, PostgreSQL LISTEN/NOTIFY (postgres-realm-events.ts:
+// the only instance, and the CLI beside it), over an in-process emitter that tells this process.
 //
 // Announcing is best effort: it happens after the change is committed, so failing it must not
 // fail the request that made the change (the caller would see a 500 for a saved change, and a new

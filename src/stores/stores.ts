@@ -5,6 +5,8 @@ import type { Logger } from '../observability/logger.js';
 import type { ArtifactStore } from './oidc-adapter.js';
 import { createMemoryArtifactStore, DEFAULT_MEMORY_ARTIFACT_LIMITS, memoryLimits } from './memory-artifact-store.js';
 import { createRedisArtifactStore } from './redis-artifact-store.js';
+import type { SqlPool } from '../db/prisma.js';
+import { createPostgresRealmEvents } from './postgres-realm-events.js';
 import { createLocalRealmEvents, createRedisRealmEvents, type RealmEvents, type RealmEventsOptions } from './realm-events.js';
 import { createRedisHealth } from './redis-health.js';
 import { guardRedisCalls } from './store-unavailable.js';
@@ -62,14 +64,21 @@ function eventsOptions({ logger }: StoresOptions): RealmEventsOptions {
   };
 }
 
-export function createMemoryStores(opts: StoresOptions): Stores {
+/**
+ * `database`: realm changes are announced through it (PostgreSQL LISTEN/NOTIFY), so changes made
+ * by another process on the same database (the CLI) reach this one at once; without it, only
+ * within this process.
+ */
+export function createMemoryStores(opts: StoresOptions & { database?: { connectionString: string; sql: SqlPool; connectTimeoutMs: number } }): Stores {
+  const { database, logger } = opts;
+  const events = database ? createPostgresRealmEvents({ ...eventsOptions(opts), ...database, logger }) : createLocalRealmEvents(eventsOptions(opts));
   return {
     kind: 'memory',
     artifacts: createMemoryArtifactStore(opts.artifacts ? memoryLimits(opts.artifacts.memoryMibPerRealm, opts.artifacts.pendingPerRealm) : DEFAULT_MEMORY_ARTIFACT_LIMITS),
-    events: createLocalRealmEvents(eventsOptions(opts)),
+    events,
     rateLimiter: (o) => new RateLimiterMemory({ keyPrefix: o.keyPrefix, points: o.points, duration: o.durationSeconds }),
     ping: async () => undefined,
-    close: async () => undefined,
+    close: () => events.close(),
   };
 }
 
