@@ -1,6 +1,8 @@
 // The audit query: newest first, exact and prefix action filters, actor/target/time filters,
-// a cursor that walks every event once, and no event of another realm.
-import { beforeAll, describe, expect, it } from 'vitest';
+// a cursor that walks every event once, no event of another realm, and events of one millisecond
+// in the order they happened (UUIDv7 ids).
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAuditRepo } from '../../src/modules/audit/audit.repo.js';
 import { buildRealm } from '../support/builders.js';
 import { useGatehouse } from '../support/gatehouse.js';
 
@@ -71,5 +73,22 @@ describe('audit query', () => {
     for (const cursor of ['nope', Buffer.from('[1,2]').toString('base64url'), Buffer.from('["2026-01-01T00:00:00Z","not-a-uuid"]').toString('base64url')]) {
       await expect(list(a, { limit: 5, cursor })).rejects.toMatchObject({ status: 400, code: 'validation_failed', errors: [{ path: 'cursor', code: 'invalid_cursor' }] });
     }
+  });
+});
+
+describe('events of the same millisecond', () => {
+  it('are listed newest first in the order they were appended, through the pool and through Prisma', async () => {
+    const realm = await buildRealm(gh());
+    const pooled = gh().services.forRealm(realm).scope.audit;
+    const throughPrisma = createAuditRepo(gh().prisma, realm.id);
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-06-01T12:00:00.000Z') });
+    try {
+      for (let n = 0; n < 12; n++) await (n % 2 ? throughPrisma : pooled).append({ actor: 'system', action: 'test.step', data: { n } });
+    } finally {
+      vi.useRealTimers();
+    }
+    const { events } = await list(realm, { limit: 100, action: 'test.step' });
+    expect(new Set(events.map((e) => e.createdAt))).toEqual(new Set(['2026-06-01T12:00:00.000Z']));
+    expect(events.map((e) => (e.data as { n: number }).n)).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 });

@@ -14,11 +14,11 @@
 // (a disk that hangs, or the memory spool's whole capacity). Beyond the bound new events are
 // dropped, counted, and reported in one warning per interval (counts and action names only:
 // never an event's fields).
-import { randomUUID } from 'node:crypto';
 import { databaseUnavailable } from '../../db/unavailable.js';
 import type { SqlPool } from '../../db/prisma.js';
 import type { Logger } from '../../observability/logger.js';
 import type { AuditEntry } from './audit.repo.js';
+import { auditEventId } from './audit-event-id.js';
 import { insertAuditBatch } from './audit-batch.repo.js';
 import { createMemorySpool, openFileSpool, rejectToFile, type SpooledEvent, type Spool } from './audit-spool.js';
 
@@ -187,7 +187,7 @@ export async function openAuditWriter(sql: SqlPool, logger: Logger, opts: AuditW
       }
       unspooled++;
       queue.push({
-        id: randomUUID(), realmId, actor: entry.actor, action: entry.action, target: entry.target ?? null, ip: entry.ip ?? null,
+        id: auditEventId(), realmId, actor: entry.actor, action: entry.action, target: entry.target ?? null, ip: entry.ip ?? null,
         userAgent: entry.userAgent ?? null, requestId: entry.requestId ?? null, data: entry.data ?? {}, createdAt: new Date().toISOString(),
       });
       if (queue.length >= maxBatch) void spoolQueued();

@@ -1,8 +1,8 @@
 // The realm's audit log: append-only.
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/types.js';
 import type { SqlPool } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { auditEventId } from './audit-event-id.js';
 
 export interface AuditEntry {
   actor: string;
@@ -27,17 +27,17 @@ export function createAuditRepo(db: Db, realmId: string, sql?: SqlPool) {
   return {
     append: async (entry: AuditEntry): Promise<void> => {
       if (!sql) {
-        await db.auditEvent.create({ data: { realmId, ...entry } });
+        await db.auditEvent.create({ data: { id: auditEventId(), realmId, ...entry, createdAt: new Date() } });
         return;
       }
       const { actor, action, target = null, ip = null, userAgent = null, requestId = null, data = {} } = entry;
-      await sql.query(APPEND, [randomUUID(), realmId, actor, action, target, ip, userAgent, requestId, JSON.stringify(data), new Date().toISOString()]);
+      await sql.query(APPEND, [auditEventId(), realmId, actor, action, target, ip, userAgent, requestId, JSON.stringify(data), new Date().toISOString()]);
     },
     /** Events by or about one user among `actions`, newest first (the account page's security activity). */
     forUser: (userId: string, actions: readonly string[], take: number) =>
-      db.auditEvent.findMany({ where: { realmId, action: { in: [...actions] }, OR: [{ target: `user:${userId}` }, { actor: `user:${userId}` }] }, orderBy: { createdAt: 'desc' }, take }),
+      db.auditEvent.findMany({ where: { realmId, action: { in: [...actions] }, OR: [{ target: `user:${userId}` }, { actor: `user:${userId}` }] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
     list: ({ take, action }: { take: number; action?: string }) =>
-      db.auditEvent.findMany({ where: { realmId, ...(action ? { action } : {}) }, orderBy: { createdAt: 'desc' }, take }),
+      db.auditEvent.findMany({ where: { realmId, ...(action ? { action } : {}) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
   };
 }
 
