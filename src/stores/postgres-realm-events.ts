@@ -17,6 +17,12 @@ import { createLocalRealmEvents, type RealmEvents, type RealmEventsOptions } fro
 export const REALM_CHANGED_CHANNEL = 'gatehouse_realm_changed';
 /** Reconnect backoff of the listening connection: 100 ms, 200 ms, ... at most 5 s. */
 const retryDelay = (attempt: number) => Math.min(attempt * 100, 5000);
+/**
+ * A listening connection only receives: a server that hangs or a network that drops packets
+ * would not be noticed before TCP keepalive gives up (hours). It is asked a query this often,
+ * within connectTimeoutMs, and replaced when it does not answer.
+ */
+const HEARTBEAT_MS = 30_000;
 
 export interface PostgresRealmEventsOptions extends RealmEventsOptions {
   /** The database both the announcers and the listener use (Prisma's pool parameters removed). */
@@ -24,6 +30,8 @@ export interface PostgresRealmEventsOptions extends RealmEventsOptions {
   /** Where announcements are sent: the pool under Prisma (its timeouts). */
   sql: SqlPool;
   connectTimeoutMs: number;
+  /** How often the listening connection is asked a query (default 30 s). */
+  heartbeatMs?: number;
   /** One line when the listening connection is lost (warn), one when it is back (info). */
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
@@ -34,6 +42,7 @@ export function createPostgresRealmEvents(opts: PostgresRealmEventsOptions): Rea
   const local = createLocalRealmEvents(opts);
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   let attempt = 0;
   let lostAt: number | undefined;
   let listening = false;
@@ -63,7 +72,7 @@ export function createPostgresRealmEvents(opts: PostgresRealmEventsOptions): Rea
   };
 
   async function listen() {
-    const next = new pg.Client({ connectionString: opts.connectionString, connectionTimeoutMillis: opts.connectTimeoutMs, keepAlive: true });
+    const next = new pg.Client({ connectionString: opts.connectionString, connectionTimeoutMillis: opts.connectTimeoutMs, query_timeout: opts.connectTimeoutMs, keepAlive: true });
     client = next;
     next.on('error', lost);
     next.on('end', () => lost());
@@ -81,6 +90,7 @@ export function createPostgresRealmEvents(opts: PostgresRealmEventsOptions): Rea
     }
     if (closed) return void discard(next);
     attempt = 0;
+    heartbeat ??= setInterval(() => void client?.query('SELECT 1').catch(lost), opts.heartbeatMs ?? HEARTBEAT_MS).unref();
     if (lostAt !== undefined) opts.logger.info({ downMs: Date.now() - lostAt }, 'realm-change listener connected again');
     lostAt = undefined;
   }
@@ -106,6 +116,7 @@ export function createPostgresRealmEvents(opts: PostgresRealmEventsOptions): Rea
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       await local.close();
       const open = client;
       client = undefined;

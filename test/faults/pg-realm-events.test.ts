@@ -1,7 +1,8 @@
 // Realm-change announcements through PostgreSQL (src/stores/postgres-realm-events.ts) on a
 // PostgreSQL of the test's own: another process's change arrives, one's own does not arrive
 // twice, and the listening connection comes back by itself after the server was stopped and
-// started, with one log line for the loss and one for the return.
+// started, and after it hung (found by the heartbeat), with one log line for each loss and each
+// return.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresRealmEvents } from '../../src/stores/postgres-realm-events.js';
@@ -23,7 +24,7 @@ function instance() {
   const lines: Array<{ level: string; msg: string }> = [];
   const publishErrors: string[] = [];
   const events = createPostgresRealmEvents({
-    connectionString: server.url, sql: pool, connectTimeoutMs: 1000,
+    connectionString: server.url, sql: pool, connectTimeoutMs: 1000, heartbeatMs: 500,
     logger: { warn: (_obj: object, msg: string) => lines.push({ level: 'warn', msg }), info: (_obj: object, msg: string) => lines.push({ level: 'info', msg }) },
     onPublishError: (_err, realm) => publishErrors.push(realm),
   });
@@ -40,7 +41,7 @@ async function announceUntilHeard(from: ReturnType<typeof instance>, to: ReturnT
   return to.heard.includes(name);
 }
 
-it('carries changes between processes, each once, and listens again after PostgreSQL comes back', { timeout: 60_000 }, async () => {
+it('carries changes between processes, each once, and listens again after PostgreSQL was stopped or hung', { timeout: 60_000 }, async () => {
   const server1 = instance();
   const cli = instance();
   server1.listen();
@@ -59,6 +60,13 @@ it('carries changes between processes, each once, and listens again after Postgr
     expect(await announceUntilHeard(cli, server1, 'realm-b')).toBe(true);
     expect(server1.lines.map((l) => l.level)).toEqual(['warn', 'info']);
     expect(server1.lines[0]!.msg).toContain('realm-change listener lost its database connection');
+
+    // Hung: the connection stays open and silent; the heartbeat's query times out and it is replaced.
+    await server.hang();
+    for (let tries = 0; tries < 100 && server1.lines.length < 3; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.resume();
+    expect(await announceUntilHeard(cli, server1, 'realm-c')).toBe(true);
+    expect(server1.lines.map((l) => l.level)).toEqual(['warn', 'info', 'warn', 'info']);
   } finally {
     await Promise.all([server1.events.close(), cli.events.close()]);
   }
