@@ -9,6 +9,12 @@
 // ~10,000), and what one is built from (the realm row, its apps, APIs and unsealed
 // keys: a few KiB) is cached apart, bounded by `inputsMaxBytes`. A provider evicted for room is
 // then rebuilt from memory without a database round trip; a change evicts both.
+//
+// A name with no realm is remembered as missing for a few seconds (`missingTtlMs`, at most
+// 10,000 names), so a client hammering a deleted or mistyped realm costs one database read per
+// name and interval, not one per request. Creating a realm announces it like any change, which
+// forgets the name everywhere; an announcement lost between instances delays a new realm there
+// by that interval at most.
 import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../db/types.js';
 import type { RealmEvents } from '../stores/realm-events.js';
@@ -43,6 +49,8 @@ export function createProviderPool<I = undefined>(opts: {
   build: (realm: RealmRecord, inputs: I | undefined) => Promise<RealmProvider>;
   /** Bound on the cached inputs, by their approximate size (default 64 MiB). */
   inputsMaxBytes?: number;
+  /** How long a name with no realm is answered without a database read (default 5 s; 0: never). */
+  missingTtlMs?: number;
 }): ProviderPool {
   const cache = new LRUCache<string, RealmProvider>({
     ...(opts.max ? { max: opts.max } : {}),
@@ -51,6 +59,8 @@ export function createProviderPool<I = undefined>(opts: {
   });
   const inputs = new LRUCache<string, Inputs<I>>({ maxSize: opts.inputsMaxBytes ?? 64 * 2 ** 20, sizeCalculation: approximateSize });
   const building = new Map<string, Promise<RealmProvider | undefined>>();
+  const missingTtlMs = opts.missingTtlMs ?? MISSING_TTL_MS;
+  const missing = new LRUCache<string, true>({ max: MISSING_NAMES, ttl: Math.max(1, missingTtlMs) });
   // Bumped on eviction so a build that started before a change is not cached after it.
   const generation = new Map<string, number>();
 
@@ -58,6 +68,7 @@ export function createProviderPool<I = undefined>(opts: {
     generation.set(name, (generation.get(name) ?? 0) + 1);
     cache.delete(name);
     inputs.delete(name);
+    missing.delete(name);
     // Requests from now on start a fresh build; those already waiting keep the one they joined.
     building.delete(name);
   };
@@ -68,7 +79,10 @@ export function createProviderPool<I = undefined>(opts: {
     let entry = inputs.get(name);
     if (!entry) {
       const realm = await opts.prisma.realm.findUnique({ where: { name } });
-      if (!realm) return undefined;
+      if (!realm) {
+        if (missingTtlMs > 0 && (generation.get(name) ?? 0) === startedAt) missing.set(name, true);
+        return undefined;
+      }
       entry = { realm, data: opts.load ? await opts.load(realm) : undefined };
     }
     const built = await opts.build(entry.realm, entry.data);
@@ -86,6 +100,7 @@ export function createProviderPool<I = undefined>(opts: {
     async get(name) {
       const hit = cache.get(name);
       if (hit) return hit;
+      if (missing.has(name)) return undefined;
       const pending = building.get(name);
       if (pending) return pending;
       const started: Promise<RealmProvider | undefined> = build(name).finally(() => {
@@ -107,6 +122,9 @@ export function createProviderPool<I = undefined>(opts: {
  * Too low a figure here is no bound at all; an earlier 340 KiB counted the memory store's
  * preallocated per-realm lists (src/stores/memory-artifact-store.ts), not the provider.
  */
+const MISSING_TTL_MS = 5000;
+const MISSING_NAMES = 10_000;
+
 export const PROVIDER_BASE_BYTES = 96 * 1024;
 const PER_CLIENT_BYTES = 2 * 1024;
 function providerBytes(entry: RealmProvider): number {

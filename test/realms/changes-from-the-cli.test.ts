@@ -3,7 +3,7 @@
 // without Redis through PostgreSQL LISTEN/NOTIFY (src/stores/postgres-realm-events.ts), with
 // Redis through its pub/sub. Both runs of the suite (memory stores, then Redis) pass through here.
 import { describe, expect, it } from 'vitest';
-import { buildApp, buildRealm } from '../support/builders.js';
+import { buildApp, buildRealm, unique } from '../support/builders.js';
 import { cliEnvOf, runCli } from '../support/cli.js';
 import { useGatehouse } from '../support/gatehouse.js';
 
@@ -45,5 +45,18 @@ describe('changes made through the CLI while the server runs', { timeout: 60_000
     const deleted = await gatehouse(['realm', 'delete', realm.name, '--yes']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(await statusOnceChanged(discovery, 200)).toBe(404);
+  });
+
+  it('a realm created through the CLI is served at once, though its name was just answered 404', async () => {
+    const name = unique('later');
+    const discovery = () => fetch(`${gh().url}/realms/${name}/.well-known/openid-configuration`);
+    expect((await discovery()).status).toBe(404);
+    // The server remembers the name as missing for a few seconds; the creation's announcement,
+    // heard here as the server hears it, makes it forget.
+    const announced = new Promise<void>((resolve) => gh().stores.events.onChanged((changed) => changed === name && resolve()));
+    const created = await gatehouse(['realm', 'create', name]);
+    expect(created.code, created.stderr).toBe(0);
+    await announced;
+    expect((await discovery()).status).toBe(200);
   });
 });

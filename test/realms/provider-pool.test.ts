@@ -77,4 +77,24 @@ describe('provider pool', () => {
     expect(await joined).toEqual({ label: 'fresh' });
     expect(pool.size()).toBe(1);
   });
+
+  it('answers a name with no realm from memory for missingTtlMs, and at once again when the realm is created', async () => {
+    let reads = 0;
+    let row: RealmRecord | null = null;
+    const prisma = { realm: { findUnique: async () => (reads++, row) } } as unknown as PrismaClient;
+    const events = createLocalRealmEvents({ onPublishError: (err) => { throw err; } });
+    const pool = createProviderPool({ prisma, events, max: 10, maxAgeMs: 60_000, missingTtlMs: 60_000, build: async (realm) => ({ label: realm.name }) as unknown as RealmProvider });
+    expect(await pool.get('nobody')).toBeUndefined();
+    expect(await pool.get('nobody')).toBeUndefined();
+    expect(await pool.get('nobody')).toBeUndefined();
+    expect(reads).toBe(1);
+    expect(await pool.get('someone')).toBeUndefined();
+    expect(reads).toBe(2);
+
+    // Created now (realms.create announces it): the next request finds it.
+    row = { id: 'realm-id', name: 'nobody' } as RealmRecord;
+    await events.publishChanged('nobody');
+    expect(await pool.get('nobody')).toEqual({ label: 'nobody' });
+    expect(reads).toBe(3);
+  });
 });

@@ -75,7 +75,7 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
     const pairs = await Promise.all(SIGNING_ALGS.map(async (alg) => ({ alg, key: await takeKey(alg) })));
     try {
       // One transaction: a realm never exists without its keys and audit record.
-      return await prisma.$transaction(async (tx) => {
+      const created = await prisma.$transaction(async (tx) => {
         const realm = await tx.realm.create({
           data: { name: data.name, displayName: data.displayName ?? data.name, ownerId, settings: settings as Prisma.InputJsonValue },
         });
@@ -85,6 +85,9 @@ export function createRealmsService(deps: { prisma: PrismaClient; sealer: Sealer
         await scope.audit.append({ ...actor, action: 'realm.created', target: `realm:${realm.name}` });
         return realm;
       });
+      // Announced like any change: instances that answered the name as missing forget that (provider-pool.ts).
+      await events.publishChanged(created.name);
+      return created;
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         throw problems.conflict('realm_exists', `A realm named "${data.name}" already exists.`);
