@@ -14,6 +14,7 @@ import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { problems, sendProblem } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
+import { createUnknownRealmLimit } from './realms/unknown-realm-limit.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Views } from './http/views.js';
 import { createLoginThrottle } from './modules/auth/login-throttle.js';
@@ -79,11 +80,12 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
   app.use(requestContext(app, logger));
   // Token, introspection and revocation requests, straight to their realm's provider.
-  app.use(machineEndpoints({ pool, views, tokenLimits, provide }));
+  const unknownRealms = createUnknownRealmLimit(stores, config.rateLimits.unknownRealmPerIp);
+  app.use(machineEndpoints({ pool, views, tokenLimits, unknownRealms, provide }));
   app.use(canonicalHost(config.baseUrl));
 
   const realm = express.Router({ mergeParams: true });
-  realm.use(resolveRealm(pool, views));
+  realm.use(resolveRealm(pool, views, unknownRealms));
   // The endpoints machines call, in any form machineEndpoints left (a decoded realm name, say),
   // straight to the provider, past the hosted-page routers: only what endpointGuard would let
   // through (POST). Any other method goes on to the guard.
@@ -115,7 +117,7 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   }
   if (config.mail.devOutbox) app.use('/dev/mail', devMailRoutes(deps));
 
-  app.get(RFC8414_METADATA_PATH, resolveRealm(pool, views), rfc8414Metadata);
+  app.get(RFC8414_METADATA_PATH, resolveRealm(pool, views, unknownRealms), rfc8414Metadata);
 
   app.use((req, res) => {
     if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {

@@ -73,6 +73,8 @@ export const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_TOKEN_PER_IP: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_AUTHORIZE_PER_IP: z.coerce.number().int().min(1).default(600),
+  /** "No such realm" answers per source IP and minute before lookups of uncached realms are refused (src/realms/unknown-realm-limit.ts). */
+  RATE_LIMIT_UNKNOWN_REALM_PER_IP: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_TOKEN_PER_CLIENT: z.coerce.number().int().min(1).default(3000),
   LOCKOUT_FAILURES: z.coerce.number().int().min(1).default(5),
   LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -144,7 +146,7 @@ export interface Config {
   signingKeyPoolSize: number;
   realmCacheBytes: number;
   bodyLimitBytes: number;
-  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; lockoutFailures: number; lockoutSeconds: number };
+  rateLimits: { loginPerIp: number; loginPerAccount: number; tokenPerIp: number; tokenPerClient: number; authorizePerIp: number; unknownRealmPerIp: number; lockoutFailures: number; lockoutSeconds: number };
   demo: boolean;
   migrateOnStart: boolean;
   /** The developer console (src/console/): open sign-up, and a fixed first-run setup token (else drawn at start). */
@@ -220,6 +222,7 @@ export function buildConfig(env: Env, masterKey: Buffer): Readonly<Config> {
       loginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       tokenPerIp: env.RATE_LIMIT_TOKEN_PER_IP,
       authorizePerIp: env.RATE_LIMIT_AUTHORIZE_PER_IP,
+      unknownRealmPerIp: env.RATE_LIMIT_UNKNOWN_REALM_PER_IP,
       tokenPerClient: env.RATE_LIMIT_TOKEN_PER_CLIENT,
       lockoutFailures: env.LOCKOUT_FAILURES,
       lockoutSeconds: env.LOCKOUT_SECONDS,

@@ -6,6 +6,7 @@ import { sendOAuthError } from '../http/oauth-error.js';
 import type { Views } from '../http/views.js';
 import type { ProviderPool } from './provider-pool.js';
 import { REALM_NAME_PATTERN } from './realm-scope.js';
+import type { UnknownRealmLimit } from './unknown-realm-limit.js';
 
 /** The realm named in a URL, or undefined (no such realm, or not a realm name at all). A cached one is found without a promise. */
 export function findRealm(pool: ProviderPool, name: string): RealmProvider | Promise<RealmProvider | undefined> | undefined {
@@ -21,6 +22,30 @@ export function realmNotFound(req: Request, res: Response, views: Views) {
   });
 }
 
+/**
+ * The realm named in the URL for this request, or undefined when the request has been answered:
+ * 404 when there is none, 429 when its address has named too many missing realms (unknown-realm-limit.ts).
+ */
+export async function realmForRequest(req: Request, res: Response, deps: { pool: ProviderPool; views: Views; unknownRealms: UnknownRealmLimit }, name: string): Promise<RealmProvider | undefined> {
+  const cached = REALM_NAME_PATTERN.test(name) ? deps.pool.peek(name) : undefined;
+  if (cached) return cached;
+  const ip = req.ip ?? '';
+  const admitted = await deps.unknownRealms.admit(ip);
+  if (!admitted.ok) {
+    res.setHeader('Retry-After', String(admitted.retryAfterSeconds));
+    sendOAuthError(req, res, deps.views, {
+      status: 429, error: 'slow_down', description: 'too many requests for realms that do not exist; retry later',
+      title: 'Too many requests', message: 'Too many requests named realms that do not exist. Try again in a minute.', code: 'rate_limited',
+    });
+    return undefined;
+  }
+  const found = await findRealm(deps.pool, name);
+  if (found) return found;
+  await deps.unknownRealms.missed(ip);
+  realmNotFound(req, res, deps.views);
+  return undefined;
+}
+
 /** Records the request's realm for realmOf(res) and the hosted pages. */
 export function adoptRealm(res: Response, found: RealmProvider) {
   res.locals.realm = found;
@@ -29,10 +54,14 @@ export function adoptRealm(res: Response, found: RealmProvider) {
   res.locals.realmDisplayName = found.scope.realm.displayName;
 }
 
-export function resolveRealm(pool: ProviderPool, views: Views) {
+/** No unknown-realm limit (harnesses that mount a realm router of their own). */
+const UNLIMITED: UnknownRealmLimit = { admit: async () => ({ ok: true }), missed: async () => undefined };
+
+export function resolveRealm(pool: ProviderPool, views: Views, unknownRealms: UnknownRealmLimit = UNLIMITED) {
+  const deps = { pool, views, unknownRealms };
   return async (req: Request, res: Response, next: NextFunction) => {
-    const found = await findRealm(pool, String(req.params.realm));
-    if (!found) return realmNotFound(req, res, views);
+    const found = await realmForRequest(req, res, deps, String(req.params.realm));
+    if (!found) return;
     adoptRealm(res, found);
     next();
   };

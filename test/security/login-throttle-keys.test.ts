@@ -8,7 +8,7 @@ import { createDeviceTokens, DEVICE_TOKEN_TTL_SECONDS, MAX_DEVICE_TOKENS } from 
 import { createLoginThrottle } from '../../src/modules/auth/login-throttle.js';
 import { createMemoryStores, type Stores } from '../../src/stores/stores.js';
 
-const limits = { loginPerIp: 30, loginPerAccount: 10, tokenPerIp: 100, tokenPerClient: 100, authorizePerIp: 100, lockoutFailures: 3, lockoutSeconds: 60 };
+const limits = { loginPerIp: 30, loginPerAccount: 10, tokenPerIp: 100, tokenPerClient: 100, authorizePerIp: 100, unknownRealmPerIp: 100, lockoutFailures: 3, lockoutSeconds: 60 };
 
 /** Memory stores whose rate limiters record every key they are given. */
 function recordingStores(keys: string[]): Stores {
