@@ -89,9 +89,9 @@ async function layered(layers: Layers) {
     app.disable('x-powered-by');
     // As in src/app.ts.
     if (layers.helmet) app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
-    if (layers.requestContext) app.use(requestContext(app, logger));
+    if (layers.requestContext) app.use(requestContext(app, logger).middleware);
     const realm = express.Router({ mergeParams: true });
-    const pool = { get: async () => realmProvider } as unknown as ProviderPool;
+    const pool = { get: async () => realmProvider, peek: () => realmProvider } as unknown as ProviderPool;
     if (layers.resolveRealm) realm.use(resolveRealm(pool, noViews));
     else realm.use(((_req, res, next) => { res.locals.realm = realmProvider; next(); }) as RequestHandler);
     if (layers.tokenRateLimit) realm.post('/token', tokenLimits.perIp);

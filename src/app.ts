@@ -1,6 +1,6 @@
 // Composes the HTTP application. Reading top to bottom shows where a request goes:
-// the machine endpoints (POST token, introspection, revocation: straight to the realm's provider)
-// → canonical host (browser pages) → realms (/realms/:realm: the token endpoints first, then hosted
+// in front of Express, the machine endpoints of realms in memory (POST token, introspection,
+// revocation: straight to the realm's provider, machine-endpoints.ts); in Express, canonical host (browser pages) → realms (/realms/:realm: the token endpoints first, then hosted
 // interaction pages, then the realm's oidc-provider) → health → landing page (/) → API reference
 // (/api/v1/openapi.json, /api/v1/docs: public) → management API (/api/v1) → developer console
 // (/console) → demo relying party (/demo) → 404 → error handler. Realms come first because they
@@ -15,7 +15,7 @@ import { errorHandler } from './http/error-handler.js';
 import { problems, sendProblem } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
 import { createUnknownRealmLimit } from './realms/unknown-realm-limit.js';
-import { securityHeaders } from './http/security-headers.js';
+import { helmetHeaders, securityHeaders, splitForApis } from './http/security-headers.js';
 import type { Views } from './http/views.js';
 import { createLoginThrottle } from './modules/auth/login-throttle.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -24,7 +24,7 @@ import { interactionRoutes } from './oidc/interactions/interaction.routes.js';
 import { authorizeRateLimit } from './oidc/authorize-rate-limit.js';
 import { DIRECT_POST_PATHS, directPost, endpointGuard, RFC8414_METADATA_PATH, rfc8414Metadata, ROUTES } from './oidc/endpoints.js';
 import { createTokenRateLimits } from './oidc/token-rate-limit.js';
-import { machineEndpoints } from './oidc/machine-endpoints.js';
+import { machineEndpoints, type FrontHandler } from './oidc/machine-endpoints.js';
 import { parRateLimit } from './oidc/par-rate-limit.js';
 import { pendingAdmission } from './oidc/pending-admission.js';
 import { buildRealmProvider, loadProviderInputs } from './oidc/provider-factory.js';
@@ -57,7 +57,8 @@ export interface AppDeps {
   auditWriter: AuditWriter;
 }
 
-export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
+/** `front` takes node's request event before `app` (src/http/app-server.ts). */
+export function createApp(deps: AppDeps): { app: Express; front: FrontHandler; pool: ProviderPool } {
   const { config, prisma, stores, logger, views } = deps;
   const tokenLimits = createTokenRateLimits(stores, config.rateLimits);
   const pool = createProviderPool({
@@ -77,16 +78,16 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
   app.disable('x-powered-by');
   // CSP is set per page (views): oidc-provider's form_post and redirects need their own rules.
   // X-Powered-By is never set (disabled above), so helmet need not remove it from every response.
-  app.use(securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false }));
-  app.use(requestContext(app, logger));
-  // Token, introspection and revocation requests, straight to their realm's provider.
+  const helmetOptions = { contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false } as const;
+  app.use(securityHeaders(helmetOptions));
+  const context = requestContext(app, logger);
+  app.use(context.middleware);
   const unknownRealms = createUnknownRealmLimit(stores, config.rateLimits.unknownRealmPerIp);
-  app.use(machineEndpoints({ pool, views, tokenLimits, unknownRealms, provide }));
   app.use(canonicalHost(config.baseUrl));
 
   const realm = express.Router({ mergeParams: true });
   realm.use(resolveRealm(pool, views, unknownRealms));
-  // The endpoints machines call, in any form machineEndpoints left (a decoded realm name, say),
+  // The endpoints machines call, in any form machineEndpoints left (a realm not in memory, a decoded realm name),
   // straight to the provider, past the hosted-page routers: only what endpointGuard would let
   // through (POST). Any other method goes on to the guard.
   realm.post(ROUTES.token, tokenLimits.perIp);
@@ -126,6 +127,18 @@ export function createApp(deps: AppDeps): { app: Express; pool: ProviderPool } {
     }
     sendProblem(res, problems.notFound('route'), req.id);
   });
-  app.use(errorHandler(views));
-  return { app, pool };
+  const handleError = errorHandler(views);
+  app.use(handleError);
+
+  // Token, introspection and revocation requests of realms in memory, before Express.
+  const { api, document } = splitForApis(helmetHeaders(helmetOptions));
+  const front = machineEndpoints({
+    pool, tokenLimits, provide, headers: api, beginRequest: context.begin,
+    fail(err, req, res) {
+      // The error handler's answer may be a page.
+      if (!res.headersSent) for (const [name, value] of document) res.setHeader(name, value);
+      handleError(err, req, res, () => undefined);
+    },
+  });
+  return { app, front, pool };
 }

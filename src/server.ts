@@ -56,9 +56,9 @@ export async function startGatehouse(source: Record<string, string | undefined>,
     const [{ createApp }, { createAppServer }, { createViews }, { openAuditWriter }, { startMailWorker }, { createGracefulClose }] = await web;
     const views = createViews(config.env === 'production');
     const auditWriter = (openedAuditWriter = await openAuditWriter(sql, logger, { spoolDir: config.auditSpoolDir }));
-    const { app, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
+    const { app, front, pool } = createApp({ config, prisma, stores, logger, views, passwords, services, auditWriter });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = createAppServer(app).listen(config.port, config.host, () => resolve(s));
+      const s = createAppServer(app, front).listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     });
     const closeServer = createGracefulClose(server, (open) => logger.warn({ open }, 'shutdown grace period over: cut off %d requests in flight', open));

@@ -54,7 +54,7 @@ export function requestContext(app: Express, logger: Logger) {
   });
   // Strings and numbers only on the request line: see flatLineLogger.
   const requestLine = flatLineLogger(logger);
-  return (req: Request, res: Response, next: NextFunction) => {
+  function begin(req: Request, res: Response) {
     const incoming = req.get('x-request-id');
     req.id = incoming && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
     req.headers['x-request-id'] = req.id;
@@ -68,6 +68,13 @@ export function requestContext(app: Express, logger: Logger) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       requestLine.info({ requestId: req.id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip }, 'request');
     });
-    next();
+  }
+  return {
+    /** Gives a request its id and its request line, for handlers in front of Express (machine-endpoints.ts). */
+    begin,
+    middleware(req: Request, res: Response, next: NextFunction) {
+      begin(req, res);
+      next();
+    },
   };
 }

@@ -24,6 +24,19 @@ export function helmetHeaders(options: HelmetOptions): ReadonlyArray<readonly [s
   return Object.freeze(headers.map(([n, v]) => Object.freeze([n, v] as const)));
 }
 
+/**
+ * Of `headers`, those that mean something on a JSON answer to a program (OWASP REST Security
+ * Cheat Sheet, "Security Headers": HSTS, nosniff, frame options; Cache-Control is the
+ * endpoint's own, RFC 6749 §5.1) and those that govern a document a browser renders (opener
+ * and referrer policies, DNS prefetch, download and cross-domain policies, the XSS auditor),
+ * which only an HTML answer needs.
+ */
+export function splitForApis(headers: ReadonlyArray<readonly [string, string]>) {
+  const forApis = (name: string) => API_HEADERS.has(name.toLowerCase());
+  return { api: headers.filter(([n]) => forApis(n)), document: headers.filter(([n]) => !forApis(n)) };
+}
+const API_HEADERS = new Set(['strict-transport-security', 'x-content-type-options', 'x-frame-options']);
+
 export function securityHeaders(options: HelmetOptions) {
   const headers = helmetHeaders(options);
   return (_req: Request, res: Response, next: NextFunction) => {

@@ -1,11 +1,11 @@
-// The token endpoints go straight to the realm's provider (src/oidc/machine-endpoints.ts, and
-// src/oidc/endpoints.ts directPost for the forms the realm router receives) and
-// every answer carries helmet's headers set from a list computed once (src/http/security-headers.ts):
-// what a client sees is the same as through the whole chain. Security headers as helmet itself
-// sets them, on a token answer, an introspection answer and a 404; the path variants Express
-// would match (other case, trailing slash) and other methods answered by the guard as before.
+// The token endpoints go straight to the realm's provider (src/oidc/machine-endpoints.ts in front
+// of Express for realms in memory, src/oidc/endpoints.ts directPost for the forms the realm
+// router receives), with the security headers a JSON answer needs (HSTS, nosniff, frame options,
+// as helmet itself sets them: src/http/security-headers.ts) and a request id; pages and
+// other answers carry all of helmet's. The path variants Express would match (other case,
+// trailing slash) and other methods are answered by the guard as before.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { helmetHeaders } from '../../src/http/security-headers.js';
+import { helmetHeaders, splitForApis } from '../../src/http/security-headers.js';
 import { buildApp, buildRealm } from '../support/builders.js';
 import { useGatehouse } from '../support/gatehouse.js';
 
@@ -24,15 +24,20 @@ const post = (path: string, body: string) =>
 
 const HELMET = helmetHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: false, xPoweredBy: false });
 
-function expectSecurityHeaders(res: Response) {
-  for (const [name, value] of HELMET) expect(res.headers.get(name), name).toBe(value);
+const { api: API_HEADERS } = splitForApis(HELMET);
+
+function expectSecurityHeaders(res: Response, headers = HELMET) {
+  for (const [name, value] of headers) expect(res.headers.get(name), name).toBe(value);
   expect(res.headers.get('x-powered-by')).toBeNull();
 }
+/** What a token, introspection or revocation answer carries, served from memory or not. */
+const expectApiHeaders = (res: Response) => expectSecurityHeaders(res, API_HEADERS);
 
 describe('token endpoints, straight to the provider', () => {
   it('lists the headers helmet sets: HSTS, nosniff, frame and referrer policies among them', () => {
     const names = HELMET.map(([n]) => n.toLowerCase());
     expect(names).toEqual(expect.arrayContaining(['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy']));
+    expect(API_HEADERS.map(([n]) => n.toLowerCase()).sort()).toEqual(['strict-transport-security', 'x-content-type-options', 'x-frame-options']);
   });
 
   it('issues a token, not cached, with the security headers and a request id', async () => {
@@ -41,12 +46,12 @@ describe('token endpoints, straight to the provider', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('pragma')).toBe('no-cache');
     expect(res.headers.get('x-request-id')).toMatch(/\S/);
-    expectSecurityHeaders(res);
+    expectApiHeaders(res);
     const { access_token: token } = (await res.json()) as { access_token: string };
     const introspected = await post('/token/introspection', `token=${token}`);
     expect(introspected.status).toBe(200);
     expect(await introspected.json()).toMatchObject({ active: true, token_type: 'Bearer' });
-    expectSecurityHeaders(introspected);
+    expectApiHeaders(introspected);
   });
 
   it('answers the path in another case or with a trailing slash as the guard does: 404 JSON', async () => {
@@ -72,7 +77,7 @@ describe('token endpoints, straight to the provider', () => {
     expect(encoded).not.toBe(issuer);
     const res = await fetch(`${encoded}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: basic }, body: 'grant_type=client_credentials' });
     expect(res.status).toBe(200);
-    expectSecurityHeaders(res);
+    expectApiHeaders(res);
     const { access_token: token } = (await res.json()) as { access_token: string };
     // Issued by the same realm: its introspection endpoint knows the token.
     expect(await (await post('/token/introspection', `token=${token}`)).json()).toMatchObject({ active: true });
@@ -82,7 +87,7 @@ describe('token endpoints, straight to the provider', () => {
     const { access_token: token } = (await (await post('/token', 'grant_type=client_credentials')).json()) as { access_token: string };
     const revoked = await post('/token/revocation', `token=${token}`);
     expect(revoked.status).toBe(200);
-    expectSecurityHeaders(revoked);
+    expectApiHeaders(revoked);
     expect(await (await post('/token/introspection', `token=${token}`)).json()).toEqual({ active: false });
   });
 
