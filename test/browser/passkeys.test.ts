@@ -38,21 +38,21 @@ describe.runIf(chromiumAvailable())('passkeys in Chromium', { timeout: 240_000 }
     await gh?.close();
   });
 
-  /** A page with a virtual platform authenticator that verifies the user; `credentials` copied in (the same device). */
-  async function deviceWith(credentials: unknown[] = []) {
+  /** A page with a virtual platform authenticator that verifies the user; `credentials` copied in (the same device); without automatic presence it answers no request. */
+  async function deviceWith(credentials: unknown[] = [], automaticPresenceSimulation = true) {
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation },
     });
     for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
     const stored = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
     const add = async (more: unknown[]) => {
       for (const credential of more) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
     };
-    return { context, page, cdp, stored, add };
+    return { context, page, cdp, authenticatorId, stored, add };
   }
 
   /** axe at 375 px and at 1280 px. */
@@ -95,13 +95,22 @@ describe.runIf(chromiumAvailable())('passkeys in Chromium', { timeout: 240_000 }
   });
 
   it('signs in with the passkey button, no email typed', async () => {
-    // The passkey comes to the device after the page's autofill request started empty, so the
-    // virtual authenticator (which answers autofill on its own) leaves that request waiting.
-    const { context, page, add } = await deviceWith();
+    // The page's autofill request (conditional mediation) starts on load; the virtual
+    // authenticator would answer it by itself, so it holds the passkey without answering
+    // (no automatic presence) until that request is pending, then answers the button's request.
+    const { context, page, cdp, authenticatorId } = await deviceWith(credentials, false);
     contexts.push(context);
+    await page.addInitScript(() => {
+      const original = navigator.credentials.get.bind(navigator.credentials);
+      navigator.credentials.get = (options?: CredentialRequestOptions) => {
+        if (options?.mediation === 'conditional') document.documentElement.dataset.conditionalGet = 'pending';
+        return original(options);
+      };
+    });
     await page.goto(realms.a.authorize);
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
-    await add(credentials);
+    await page.waitForFunction(() => document.documentElement.dataset.conditionalGet === 'pending');
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
+    expect(page.url()).toContain('/interaction/');
     const back = await leavesToApp(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
     expect(back.searchParams.get('code')).toBeTruthy();
     expect(await gh.prisma.auditEvent.count({ where: { realmId: realms.a.id, action: 'login.success', data: { path: ['method'], equals: 'passkey' } } })).toBe(1);
