@@ -89,8 +89,12 @@ describe('limits and lifetimes', () => {
 
     await challenges.save(binding, { challenge: 'c2', requireUserVerification: true });
     const now = Date.now();
-    vi.spyOn(Date, 'now').mockReturnValue(now + 301_000);
-    expect(await challenges.take(binding)).toBeUndefined();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 301_000);
+    try {
+      expect(await challenges.take(binding)).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
 

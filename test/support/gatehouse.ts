@@ -45,6 +45,11 @@ export async function startTestGatehouse(env: Record<string, string> = {}, opts:
     RATE_LIMIT_LOGIN_PER_IP: '1000',
     RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
     RATE_LIMIT_TOKEN_PER_IP: '10000',
+    // argon2id at the lowest cost config allows (8 MiB, one pass) instead of the production
+    // default (19 MiB, two passes): the suite hashes and verifies thousands of passwords, and the
+    // cost is not what it tests. The defaults are config.test.ts's and the benches'.
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_TIME_COST: '1',
     ...env,
   });
   // A port found free can be taken by another test process before we listen (CI, 2026-12-03:
