@@ -11,10 +11,10 @@ export default defineConfig({
     maxWorkers: 2,
     // A worker runs its files one after another in one process, modules loaded once: loading
     // Gatehouse's modules and the first start's engines took ~3 s of CPU per file, about 40% of
-    // a run (118 files: 797 s with isolation, 441 s without, on 2 cores). Every file starts
-    // Gatehouses of its own on fresh databases, so what a file shares with the next is only
-    // module code and process globals: a test that changes a global (a spy, fake timers,
-    // process.env) restores it before it ends.
+    // a run (118 files on 2 cores: 797 s before, 441 s without isolation and with
+    // test/support/gatehouse.ts's cheaper argon2). Every file starts Gatehouses of its own on
+    // fresh databases, so what a file shares with the next is only module code and process
+    // globals: a test that changes a global (a spy, fake timers, process.env) restores it.
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,

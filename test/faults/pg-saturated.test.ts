@@ -16,8 +16,6 @@ describe('400 concurrent POST /users on a pool of 2', () => {
     DATABASE_POOL_SIZE: '3',
     DATABASE_TRANSACTION_WAIT_MS: '300',
     DATABASE_CONNECT_TIMEOUT_MS: '1000',
-    ARGON2_MEMORY_KIB: '8192',
-    ARGON2_TIME_COST: '1',
   });
 
   it('answers every request 201 or 503 with Retry-After, and a 201 is a stored user', async () => {
